@@ -1,0 +1,21 @@
+import type { NextRequest } from 'next/server';
+import type { FailuresResponse } from '@/lib/api/types';
+import { parseInput, respond } from '@/lib/api/respond';
+import { contextParams, failuresQuery } from '@/lib/api/validation';
+import { listPullFailures } from '@/lib/kube/failures';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/contexts/{context}/failures?namespace=: every container that cannot pull its image. */
+export async function GET(
+  request: NextRequest,
+  { params }: { params: Promise<{ context: string }> },
+): Promise<Response> {
+  return respond(async (): Promise<FailuresResponse> => {
+    const { context } = parseInput(contextParams, await params);
+    const { namespace } = parseInput(failuresQuery, {
+      namespace: request.nextUrl.searchParams.get('namespace'),
+    });
+    return listPullFailures(context, namespace);
+  });
+}

@@ -1,0 +1,18 @@
+import type { NextRequest } from 'next/server';
+import type { PodDiagnosis } from '@/lib/api/types';
+import { parseInput, respond } from '@/lib/api/respond';
+import { podParams } from '@/lib/api/validation';
+import { getPodDiagnosis } from '@/lib/kube/pod-detail';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/contexts/{context}/namespaces/{namespace}/pods/{pod}: one pod's full pull diagnosis. */
+export async function GET(
+  _request: NextRequest,
+  { params }: { params: Promise<{ context: string; namespace: string; pod: string }> },
+): Promise<Response> {
+  return respond(async (): Promise<PodDiagnosis> => {
+    const { context, namespace, pod } = parseInput(podParams, await params);
+    return getPodDiagnosis(context, namespace, pod);
+  });
+}

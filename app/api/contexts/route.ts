@@ -1,0 +1,10 @@
+import type { ContextsResponse } from '@/lib/api/types';
+import { respond } from '@/lib/api/respond';
+import { listContexts } from '@/lib/kube/config';
+
+export const dynamic = 'force-dynamic';
+
+/** GET /api/contexts: the kubeconfig's contexts (or the in-cluster one). */
+export async function GET(): Promise<Response> {
+  return respond(async (): Promise<ContextsResponse> => ({ contexts: listContexts() }));
+}

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ApiRequestError, apiErrorFrom, isApiErrorBody } from './errors';
+
+describe('apiErrorFrom', () => {
+  it('rebuilds the error the server sent', async () => {
+    const body = { error: { code: 'forbidden', message: 'the user may not', reason: 'Forbidden', status: 403 } };
+    const error = await apiErrorFrom(Response.json(body, { status: 403 }));
+    expect(error).toBeInstanceOf(ApiRequestError);
+    expect({ code: error.code, message: error.message, reason: error.reason, status: error.status }).toEqual(body.error);
+  });
+
+  it.each([
+    [502, 'Bad Gateway', '<html>proxy error</html>', 'cluster-error'],
+    [404, 'Not Found', '{"detail":"no"}', 'invalid-input'],
+  ])('describes a %i that does not carry the error shape', async (status, statusText, text, code) => {
+    const error = await apiErrorFrom(new Response(text, { status, statusText }));
+    expect(error).toMatchObject({ code, status, reason: null, message: `the pullfix server answered ${status} ${statusText}` });
+  });
+});
+
+describe('isApiErrorBody', () => {
+  it.each([
+    [{ error: { code: 'timeout', message: 'm', reason: null, status: 504 } }, true],
+    [{ error: { code: 'timeout', message: 'm', reason: 'Timeout', status: 504 } }, true],
+    [{ error: { code: 'timeout', message: 'm', status: 504 } }, false],
+    [{ error: { code: 1, message: 'm', reason: null, status: 504 } }, false],
+    [{ error: 'boom' }, false],
+    [null, false],
+    ['error', false],
+  ])('%j → %s', (value, expected) => {
+    expect(isApiErrorBody(value)).toBe(expected);
+  });
+});

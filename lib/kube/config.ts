@@ -1,0 +1,226 @@
+import 'server-only';
+
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  AppsV1Api,
+  AuthorizationV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  ServerConfiguration,
+  createConfiguration,
+  type Context,
+  type RequestContext,
+  type ResponseContext,
+} from '@kubernetes/client-node';
+import type { ContextSummary } from '../api/types';
+import { KubeError } from './errors';
+
+/** The API clients of one kubeconfig context, created once and shared by every request. */
+export interface KubeClients {
+  context: string;
+  /** The cluster's API server URL, named in error messages. */
+  server: string;
+  core: CoreV1Api;
+  apps: AppsV1Api;
+  batch: BatchV1Api;
+  authz: AuthorizationV1Api;
+}
+
+const IN_CLUSTER_CONTEXT = 'in-cluster';
+const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const DEFAULT_TIMEOUT_MS = 15_000;
+
+interface LoadedConfig {
+  kubeConfig: KubeConfig;
+  source: string;
+  clients: Map<string, KubeClients>;
+}
+
+let loaded: LoadedConfig | null = null;
+
+export function listContexts(): ContextSummary[] {
+  const { kubeConfig } = loadedConfig();
+  const current = kubeConfig.getCurrentContext();
+  return kubeConfig.getContexts().map((context) => ({
+    name: context.name,
+    cluster: context.cluster,
+    user: context.user,
+    namespace: context.namespace ?? null,
+    current: context.name === current,
+    server: kubeConfig.getCluster(context.cluster)?.server ?? null,
+  }));
+}
+
+/** The clients for a context; throws KubeError 'unknown-context' when the kubeconfig has no such context. */
+export function clientsFor(context: string): KubeClients {
+  const config = loadedConfig();
+  const cached = config.clients.get(context);
+  if (cached) return cached;
+  const contextObject = config.kubeConfig.getContextObject(context);
+  if (!contextObject) {
+    throw new KubeError(
+      'unknown-context',
+      404,
+      `the context "${context}" is not in the kubeconfig (${config.source}); pick one of: ${config.kubeConfig
+        .getContexts()
+        .map((c) => c.name)
+        .join(', ')}`,
+    );
+  }
+  const clients = makeClients(config.kubeConfig, contextObject);
+  config.clients.set(context, clients);
+  return clients;
+}
+
+/** Forgets the loaded kubeconfig and its clients, so the next call reads the environment again. */
+export function reloadKubeConfig(): void {
+  loaded = null;
+}
+
+/**
+ * Where the kubeconfig comes from, in kubectl's order of precedence: an explicit `--kubeconfig` option (passed
+ * to the server process, or as PULLFIX_KUBECONFIG by a launcher that cannot pass options), then the KUBECONFIG
+ * path list, then ~/.kube/config. Returns the files, or 'in-cluster', or null when nothing is there.
+ */
+export function kubeconfigSource(
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[],
+  exists: (file: string) => boolean,
+): string[] | 'in-cluster' | null {
+  const explicit = kubeconfigOption(argv) ?? env.PULLFIX_KUBECONFIG;
+  if (explicit) return splitPathList(explicit);
+  if (env.KUBECONFIG) {
+    const files = splitPathList(env.KUBECONFIG).filter(exists);
+    if (files.length > 0) return files;
+  }
+  const home = env.HOME ?? os.homedir();
+  const defaultFile = path.join(home, '.kube', 'config');
+  if (exists(defaultFile)) return [defaultFile];
+  if (env.KUBERNETES_SERVICE_HOST && exists(SERVICE_ACCOUNT_TOKEN)) return 'in-cluster';
+  return null;
+}
+
+function loadedConfig(): LoadedConfig {
+  loaded ??= loadKubeConfig();
+  return loaded;
+}
+
+function loadKubeConfig(): LoadedConfig {
+  const source = kubeconfigSource(process.env, process.argv, (file) => fs.existsSync(file));
+  if (source === null) {
+    throw new KubeError(
+      'kubeconfig-missing',
+      500,
+      'no kubeconfig found: set KUBECONFIG or PULLFIX_KUBECONFIG, pass --kubeconfig, or create ~/.kube/config',
+    );
+  }
+  if (source === 'in-cluster') return { kubeConfig: inClusterConfig(), source: 'the pod service account', clients: new Map() };
+  return { kubeConfig: fileConfig(source), source: source.join(path.delimiter), clients: new Map() };
+}
+
+function fileConfig(files: string[]): KubeConfig {
+  const parts = files.map(readKubeconfigFile);
+  const merged = new KubeConfig();
+  // As kubectl merges a path list: the first file to define a name wins, and the first current-context counts.
+  merged.loadFromOptions({
+    clusters: firstByName(parts.flatMap((part) => part.clusters)),
+    users: firstByName(parts.flatMap((part) => part.users)),
+    contexts: firstByName(parts.flatMap((part) => part.contexts)),
+    currentContext: parts.map((part) => part.currentContext).find((name) => name) ?? '',
+  });
+  return merged;
+}
+
+function readKubeconfigFile(file: string): KubeConfig {
+  if (!fs.existsSync(file)) {
+    throw new KubeError('kubeconfig-missing', 500, `the kubeconfig file ${file} does not exist`);
+  }
+  const kubeConfig = new KubeConfig();
+  try {
+    kubeConfig.loadFromFile(file);
+  } catch {
+    throw new KubeError('kubeconfig-invalid', 500, `the kubeconfig file ${file} could not be read as a kubeconfig`);
+  }
+  return kubeConfig;
+}
+
+function firstByName<T extends { name: string }>(entries: T[]): T[] {
+  const seen = new Set<string>();
+  return entries.filter((entry) => !seen.has(entry.name) && seen.add(entry.name));
+}
+
+function inClusterConfig(): KubeConfig {
+  const cluster = new KubeConfig();
+  cluster.loadFromCluster();
+  const [context] = cluster.getContexts();
+  const renamed = new KubeConfig();
+  renamed.loadFromOptions({
+    clusters: cluster.clusters,
+    users: cluster.users,
+    contexts: context ? [{ ...context, name: IN_CLUSTER_CONTEXT }] : [],
+    currentContext: IN_CLUSTER_CONTEXT,
+  });
+  return renamed;
+}
+
+function makeClients(base: KubeConfig, context: Context): KubeClients {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromOptions({
+    clusters: base.clusters,
+    users: base.users,
+    contexts: base.contexts,
+    currentContext: context.name,
+  });
+  const server = kubeConfig.getCurrentCluster()?.server;
+  if (!server) {
+    throw new KubeError(
+      'kubeconfig-invalid',
+      500,
+      `the context "${context.name}" names the cluster "${context.cluster}", which the kubeconfig does not define`,
+    );
+  }
+  const configuration = createConfiguration({
+    baseServer: new ServerConfiguration(server, {}),
+    authMethods: { default: kubeConfig },
+    promiseMiddleware: [requestTimeout(timeoutMs())],
+  });
+  return {
+    context: context.name,
+    server,
+    core: new CoreV1Api(configuration),
+    apps: new AppsV1Api(configuration),
+    batch: new BatchV1Api(configuration),
+    authz: new AuthorizationV1Api(configuration),
+  };
+}
+
+/** client-node sets no deadline of its own: a cluster that accepts and never answers would hang the page. */
+function requestTimeout(ms: number) {
+  return {
+    pre: async (request: RequestContext) => {
+      request.setSignal(AbortSignal.timeout(ms));
+      return request;
+    },
+    post: async (response: ResponseContext) => response,
+  };
+}
+
+function timeoutMs(): number {
+  const configured = Number(process.env.PULLFIX_KUBE_TIMEOUT_MS);
+  return Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_TIMEOUT_MS;
+}
+
+function kubeconfigOption(argv: readonly string[]): string | null {
+  for (const [index, arg] of argv.entries()) {
+    if (arg === '--kubeconfig') return argv[index + 1] ?? null;
+    if (arg.startsWith('--kubeconfig=')) return arg.slice('--kubeconfig='.length);
+  }
+  return null;
+}
+
+function splitPathList(list: string): string[] {
+  return list.split(path.delimiter).filter((file) => file.length > 0);
+}

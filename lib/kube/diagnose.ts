@@ -1,0 +1,100 @@
+import 'server-only';
+
+import type { CoreV1Event } from '@kubernetes/client-node';
+import type { ImageProblem, ImageRef, PullFailureCause, VerdictSummary } from '../api/types';
+import { classifyPullFailure } from '../diagnosis';
+import { ImageRefError, parseImageRef } from '../image-ref';
+import { decidePullVerdict } from '../pull-verdict';
+import { imageCredentials, type ImageCredentials, type PodCredentials } from './credentials';
+import { MISSING_PULL_SECRET_EVENT } from './pull-waits';
+
+export interface ContainerPull {
+  /** The image as the spec writes it. */
+  imageInput: string;
+  /** The waiting reason (or the warning event's reason). */
+  reason: string;
+  message: string;
+  /** The kubelet's latest pull error event for this container, when the waiting message is only "Back-off". */
+  eventMessage?: string | null;
+}
+
+export interface ContainerFinding {
+  image: ImageRef | null;
+  imageError: ImageProblem | null;
+  cause: PullFailureCause;
+  verdict: VerdictSummary;
+  credentials: ImageCredentials;
+}
+
+/** The two halves of a diagnosis joined: why the pull failed, and what the credential facts make of it. */
+export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentials): ContainerFinding {
+  const parsed = parseImage(pull.imageInput);
+  const image = parsed.image;
+  const forImage = imageCredentials(credentials, image ? credentialLookup(image) : null);
+  const cause = causeOf(pull);
+  const { code, title, explanation, fix, secretName, partial } = decidePullVerdict({
+    cause: verdictCause(pull, cause, forImage),
+    image: pull.imageInput,
+    registry: image?.registry ?? '',
+    message: pull.eventMessage ?? pull.message,
+    serviceAccount: credentials.serviceAccountName,
+    podSecrets: forImage.podSecrets,
+    serviceAccountSecrets: forImage.serviceAccountSecrets,
+    namespaceMatchingSecrets: forImage.state.unattachedMatching,
+    secretsReadable: credentials.readable,
+  });
+  const verdict = { code, title, explanation, fix, secretName, partial };
+  return { image, imageError: parsed.error, cause, verdict, credentials: forImage };
+}
+
+/** The string the kubelet looks credentials up with: the normalized repository, no tag or digest. */
+export function credentialLookup(image: ImageRef): string {
+  return `${image.registry}/${image.repository}`;
+}
+
+export function parseImage(input: string): { image: ImageRef | null; error: ImageProblem | null } {
+  try {
+    return { image: parseImageRef(input), error: null };
+  } catch (error) {
+    if (!(error instanceof ImageRefError)) throw error;
+    return { image: null, error: { code: error.code, message: error.kubeletMessage, at: error.at } };
+  }
+}
+
+/**
+ * The kubelet's own words for a failed pull, most specific first: after a back-off the waiting message may say
+ * only "Back-off pulling image", while the Failed event still carries the runtime's error.
+ */
+function causeOf(pull: ContainerPull): PullFailureCause {
+  const fromWaiting = classifyPullFailure(pull.reason, pull.message);
+  if (fromWaiting !== 'unknown' || !pull.eventMessage) return fromWaiting;
+  return classifyPullFailure(null, pull.eventMessage);
+}
+
+/**
+ * The kubelet's missing-secret warning says nothing about the registry's answer: the pull may even succeed.
+ * When the named secret is confirmed missing, the verdict is the credentials rule that names it.
+ */
+function verdictCause(pull: ContainerPull, cause: PullFailureCause, credentials: ImageCredentials): PullFailureCause {
+  const confirmedMissing = credentials.podSecrets.some((secret) => secret.state === 'missing');
+  return pull.reason === MISSING_PULL_SECRET_EVENT && cause === 'unknown' && confirmedMissing ? 'unauthorized' : cause;
+}
+
+/** The newest "Failed to pull image" event about this container, if any. */
+export function latestPullError(events: CoreV1Event[], pod: string, container: string): string | null {
+  let latest: { at: number; message: string } | null = null;
+  for (const event of events) {
+    if (event.involvedObject.name !== pod || event.reason !== 'Failed') continue;
+    if (containerOfFieldPath(event.involvedObject.fieldPath) !== container) continue;
+    if (!event.message?.startsWith('Failed to pull image')) continue;
+    const at = Date.parse(String(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? ''));
+    if (!latest || (Number.isFinite(at) ? at : 0) >= latest.at) latest = { at: Number.isFinite(at) ? at : 0, message: event.message };
+  }
+  return latest?.message ?? null;
+}
+
+/** "spec.containers{app}" → "app"; the kubelet names init and ephemeral containers the same way. */
+export function containerOfFieldPath(fieldPath: string | undefined): string | null {
+  const match = /^spec\.(?:initContainers|containers|ephemeralContainers)\{(.+)\}$/.exec(fieldPath ?? '');
+  return match?.[1] ?? null;
+}

@@ -1,0 +1,95 @@
+import 'server-only';
+
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { ApiWarning } from '../api/types';
+import type { KubeClients } from './config';
+import { indexSecrets, type NamespaceCredentials } from './credentials';
+import { toKubeError } from './errors';
+import { intermediateKinds, ownerIndex, type OwnerIndex } from './owners';
+
+/** Everything a diagnosis reads about one namespace, each part read with one list call. */
+export interface NamespaceReads {
+  credentials: NamespaceCredentials;
+  owners: OwnerIndex;
+  /** The events about pods, or null when the user may not list events. */
+  events: CoreV1Event[] | null;
+}
+
+/**
+ * At most five list calls for a namespace, whatever the number of pods: events, secrets and service accounts,
+ * plus ReplicaSets and Jobs only when `pods` are owned by one. A 403 on any of them degrades the diagnosis and
+ * adds a warning that says what could not be read; any other failure fails the query.
+ */
+export async function readNamespace(
+  clients: KubeClients,
+  namespace: string,
+  pods: V1Pod[],
+  warnings: ApiWarning[],
+): Promise<NamespaceReads> {
+  const kinds = intermediateKinds(pods);
+  const read = <T>(what: ReadTopic, call: () => Promise<T>) => readOrWarn(clients, namespace, what, call, warnings);
+
+  const [events, secrets, serviceAccounts, replicaSets, jobs] = await Promise.all([
+    read('events', () => clients.core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' })),
+    read('secrets', () => clients.core.listNamespacedSecret({ namespace })),
+    read('service accounts', () => clients.core.listNamespacedServiceAccount({ namespace })),
+    kinds.has('ReplicaSet') ? read('ReplicaSets', () => clients.apps.listNamespacedReplicaSet({ namespace })) : null,
+    kinds.has('Job') ? read('Jobs', () => clients.batch.listNamespacedJob({ namespace })) : null,
+  ]);
+  return {
+    events: events?.items ?? null,
+    credentials: {
+      secrets: secrets ? indexSecrets(secrets.items) : null,
+      serviceAccounts: serviceAccounts ? new Map(serviceAccounts.items.map((account) => [account.metadata?.name ?? '', account])) : null,
+    },
+    owners: ownerIndex(replicaSets?.items ?? [], jobs?.items ?? []),
+  };
+}
+
+export type ReadTopic = 'events' | 'missing-secret warnings' | 'secrets' | 'service accounts' | 'ReplicaSets' | 'Jobs';
+
+/** What each read lists, and what the diagnosis loses without it, told to the person in the warning. */
+const CONSEQUENCE: Record<ReadTopic, { code: ApiWarning['code']; resource: string; loss: string }> = {
+  events: { code: 'events-forbidden', resource: 'events', loss: "the kubelet's events are not shown" },
+  'missing-secret warnings': {
+    code: 'events-forbidden',
+    resource: 'events',
+    loss: 'pods whose pull secret is missing but that still pull anonymously are not listed',
+  },
+  secrets: {
+    code: 'secrets-forbidden',
+    resource: 'secrets',
+    loss: 'the diagnosis comes from the pods and events only: which pull secrets exist, match or are malformed is unknown',
+  },
+  'service accounts': {
+    code: 'service-accounts-forbidden',
+    resource: 'service accounts',
+    loss: "the service accounts' pull secrets are not checked",
+  },
+  ReplicaSets: { code: 'owners-forbidden', resource: 'ReplicaSets', loss: 'pods are shown under their ReplicaSet instead of their Deployment' },
+  Jobs: { code: 'owners-forbidden', resource: 'Jobs', loss: 'pods are shown under their Job instead of their CronJob' },
+};
+
+/** Runs one read; a 403 becomes a warning and null, so the rest of the diagnosis still comes through. */
+export async function readOrWarn<T>(
+  clients: KubeClients,
+  namespace: string | null,
+  what: ReadTopic,
+  call: () => Promise<T>,
+  warnings: ApiWarning[],
+): Promise<T | null> {
+  try {
+    return await call();
+  } catch (error) {
+    const kubeError = toKubeError(error, clients);
+    if (kubeError.code !== 'forbidden') throw kubeError;
+    warnings.push(forbiddenWarning(clients.context, namespace, what));
+    return null;
+  }
+}
+
+function forbiddenWarning(context: string, namespace: string | null, what: ReadTopic): ApiWarning {
+  const { code, resource, loss } = CONSEQUENCE[what];
+  const where = namespace === null ? 'across namespaces' : `in namespace "${namespace}"`;
+  return { code, namespace, message: `the user of context "${context}" may not list ${resource} ${where}, so ${loss}` };
+}

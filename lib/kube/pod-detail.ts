@@ -1,0 +1,148 @@
+import 'server-only';
+
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { ApiWarning, ContainerDiagnosis, PodDiagnosis, PodEvent, SecretsPanel } from '../api/types';
+import { clientsFor, type KubeClients } from './config';
+import { imageCredentials, podCredentials, type PodCredentials } from './credentials';
+import { containerOfFieldPath, credentialLookup, diagnoseContainer, latestPullError, parseImage } from './diagnose';
+import { toKubeError } from './errors';
+import { readNamespace } from './namespace-reads';
+import { resolveOwners } from './owners';
+import { PULL_WAITING_REASONS, podContainers, type PodContainer } from './pull-waits';
+import { isoTime } from './timestamps';
+
+/**
+ * One pod's pull diagnosis: each container's image breakdown and verdict, the kubelet's events, the pull
+ * secrets the pod can use and why each does or does not match, and the owner chain. One get for the pod, then
+ * the same namespace reads as the failures query.
+ */
+export async function getPodDiagnosis(context: string, namespace: string, name: string): Promise<PodDiagnosis> {
+  const clients = clientsFor(context);
+  const fetchedAt = new Date().toISOString();
+  const pod = await readPod(clients, namespace, name);
+  const warnings: ApiWarning[] = [];
+  const reads = await readNamespace(clients, namespace, [pod], warnings);
+  const credentials = podCredentials(pod, reads.credentials);
+  const events = (reads.events ?? []).filter((event) => isAbout(event, pod));
+  const chain = resolveOwners(pod, reads.owners);
+
+  return {
+    context,
+    namespace,
+    pod: name,
+    created: isoTime(pod.metadata?.creationTimestamp) ?? '',
+    phase: pod.status?.phase ?? 'Unknown',
+    nodeName: pod.spec?.nodeName ?? null,
+    serviceAccount: pod.spec?.serviceAccountName ?? 'default',
+    workload: chain.workload,
+    owners: chain.owners,
+    containers: podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name)),
+    events: events.map(podEvent).sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? '')),
+    secrets: secretsPanel(pod, credentials),
+    fetchedAt,
+    warnings,
+  };
+}
+
+async function readPod(clients: KubeClients, namespace: string, name: string): Promise<V1Pod> {
+  try {
+    return await clients.core.readNamespacedPod({ namespace, name });
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+
+function containerDiagnosis(
+  container: PodContainer,
+  credentials: PodCredentials,
+  events: CoreV1Event[],
+  pod: string,
+): ContainerDiagnosis {
+  const state = container.status?.state;
+  const waiting = state?.waiting;
+  const failing = waiting?.reason !== undefined && PULL_WAITING_REASONS.has(waiting.reason);
+  const base = {
+    name: container.name,
+    containerType: container.containerType,
+    imageInput: container.image,
+    imagePullPolicy: container.imagePullPolicy,
+    state: waiting ? 'waiting' : state?.running ? 'running' : state?.terminated ? 'terminated' : 'unknown',
+    reason: waiting?.reason ?? state?.terminated?.reason ?? null,
+    message: waiting?.message ?? state?.terminated?.message ?? null,
+  } as const;
+  if (failing) {
+    const finding = diagnoseContainer(
+      {
+        imageInput: container.image,
+        reason: waiting.reason ?? '',
+        message: waiting.message ?? '',
+        eventMessage: latestPullError(events, pod, container.name),
+      },
+      credentials,
+    );
+    return {
+      ...base,
+      image: finding.image,
+      imageError: finding.imageError,
+      implied: finding.image?.implied ?? NOTHING_IMPLIED,
+      failing: true,
+      cause: finding.cause,
+      verdict: finding.verdict,
+      secretMatches: finding.credentials.matches,
+    };
+  }
+  const { image, error } = parseImage(container.image);
+  return {
+    ...base,
+    image,
+    imageError: error,
+    implied: image?.implied ?? NOTHING_IMPLIED,
+    failing: false,
+    cause: null,
+    verdict: null,
+    secretMatches: imageCredentials(credentials, image ? credentialLookup(image) : null).matches,
+  };
+}
+
+const NOTHING_IMPLIED = { registry: false, account: false, tag: false };
+
+function secretsPanel(pod: V1Pod, credentials: PodCredentials): SecretsPanel {
+  const matchingUnattached = new Set(
+    podContainers(pod).flatMap((container) => {
+      const { image } = parseImage(container.image);
+      return image ? imageCredentials(credentials, credentialLookup(image)).state.unattachedMatching : [];
+    }),
+  );
+  return {
+    readable: credentials.readable,
+    note: credentials.readable
+      ? null
+      : 'Secrets could not be read with this context\'s permissions: the secret names come from the pod spec, and whether they exist, decode or match is unknown.',
+    secrets: credentials.attached.map((secret) => secret.view),
+    unattachedMatching: credentials.unattached.filter((secret) => matchingUnattached.has(secret.view.name)).map((secret) => secret.view),
+    missing: credentials.missing,
+    serviceAccount: credentials.serviceAccount,
+  };
+}
+
+function isAbout(event: CoreV1Event, pod: V1Pod): boolean {
+  const involved = event.involvedObject;
+  if (involved.kind !== 'Pod' || involved.name !== pod.metadata?.name) return false;
+  // A pod deleted and re-created under the same name (StatefulSets) keeps its predecessor's events.
+  return !involved.uid || !pod.metadata?.uid || involved.uid === pod.metadata.uid;
+}
+
+function podEvent(event: CoreV1Event): PodEvent {
+  const component = event.source?.component ?? event.reportingComponent ?? '';
+  const host = event.source?.host ?? event.reportingInstance ?? '';
+  return {
+    type: event.type ?? 'Normal',
+    reason: event.reason ?? '',
+    message: event.message ?? '',
+    count: event.count ?? event.series?.count ?? 1,
+    firstSeen: isoTime(event.firstTimestamp ?? event.eventTime),
+    lastSeen: isoTime(event.lastTimestamp ?? event.series?.lastObservedTime ?? event.eventTime),
+    source: host && component ? `${component}, ${host}` : component || host,
+    container: containerOfFieldPath(event.involvedObject.fieldPath),
+  };
+}

@@ -1,0 +1,120 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FailuresResponse } from '../../lib/api/types';
+import { reloadKubeConfig } from '../../lib/kube/config';
+import { listPullFailures } from '../../lib/kube/failures';
+import { getPodDiagnosis } from '../../lib/kube/pod-detail';
+
+/**
+ * The whole simulated cluster from the CLI with the demo scenario: a real kubelet pulling from the scenario's
+ * registries wrote these statuses and events, so this checks lib/kube against a cluster it did not seed.
+ */
+const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-demo-'));
+let simulator: ChildProcess | null = null;
+
+beforeAll(async () => {
+  const kubeconfig = path.join(directory, 'kubeconfig');
+  simulator = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--scenario', 'demo', '--port', '0', '--kubeconfig', kubeconfig], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  await waitForReady(simulator, 90_000);
+  process.env.PULLFIX_KUBECONFIG = kubeconfig;
+  reloadKubeConfig();
+}, 100_000);
+
+afterAll(async () => {
+  delete process.env.PULLFIX_KUBECONFIG;
+  reloadKubeConfig();
+  if (simulator && simulator.exitCode === null) {
+    const exited = new Promise((resolve) => simulator?.once('exit', resolve));
+    simulator.kill('SIGTERM');
+    await exited;
+  }
+  fs.rmSync(directory, { recursive: true, force: true });
+});
+
+function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`the simulator did not print "ready" within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      if (/^ready \S+ \S+$/m.test(stdout)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the simulator exited with ${code} before it was ready; stderr:\n${stderr}`));
+    });
+  });
+}
+
+/** The simulated kubelet starts pulling once the server is ready: wait until the failing containers stop changing. */
+async function settledFailures(): Promise<FailuresResponse> {
+  const key = (result: FailuresResponse) => result.items.map((item) => `${item.namespace}/${item.pod}/${item.container}/${item.verdict.code}`).join(' ');
+  let previous = await listPullFailures('sim-admin', null);
+  let stableRounds = 0;
+  for (let attempt = 0; attempt < 40 && stableRounds < 3; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const current = await listPullFailures('sim-admin', null);
+    stableRounds = current.items.length > 0 && key(current) === key(previous) ? stableRounds + 1 : 0;
+    previous = current;
+  }
+  if (stableRounds < 3) throw new Error('the demo cluster\'s pull failures did not settle within 40 s');
+  return previous;
+}
+
+describe('the demo scenario', () => {
+  let admin: FailuresResponse;
+  beforeAll(async () => {
+    admin = await settledFailures();
+  }, 60_000);
+
+  it('tells the tutorial story: the private image fails, the public one is not listed', () => {
+    const david = admin.items.filter((item) => item.image?.repository === 'davidpuziol/nginx');
+    expect(david.length).toBeGreaterThan(0);
+    for (const item of david) {
+      expect(item.cause).toBe('unauthorized');
+      expect(['missing-secret', 'secret-not-attached']).toContain(item.verdict.code);
+    }
+    expect(admin.items.filter((item) => item.image?.repository === 'library/nginx' && item.cause === 'unauthorized')).toEqual([]);
+    expect(admin.warnings).toEqual([]);
+  });
+
+  it('diagnoses every failure the kubelet reported with a verdict that names its cause', () => {
+    for (const item of admin.items) {
+      expect(item.verdict.explanation.length).toBeGreaterThan(0);
+      if (item.cause === 'unauthorized') expect(item.verdict.code).not.toBe('unknown');
+    }
+    const codes = new Set(admin.items.map((item) => item.verdict.code));
+    for (const code of ['secret-not-attached', 'credentials-rejected', 'tag-not-found', 'registry-unreachable', 'invalid-reference', 'never-pull']) {
+      expect(codes).toContain(code);
+    }
+  });
+
+  it('gives the viewer a degraded diagnosis with a warning per namespace it could not read', async () => {
+    const viewer = await listPullFailures('sim-viewer', null);
+    expect(viewer.items.map((item) => `${item.namespace}/${item.pod}/${item.container}`)).toEqual(
+      admin.items.map((item) => `${item.namespace}/${item.pod}/${item.container}`),
+    );
+    const affected = [...new Set(admin.items.map((item) => item.namespace))].sort();
+    expect(viewer.warnings.filter((warning) => warning.code === 'secrets-forbidden').map((warning) => warning.namespace)).toEqual(affected);
+  });
+
+  it('opens the pod detail of every failing pod', async () => {
+    const pods = [...new Map(admin.items.map((item) => [`${item.namespace}/${item.pod}`, item])).values()];
+    for (const item of pods) {
+      const detail = await getPodDiagnosis('sim-admin', item.namespace, item.pod);
+      expect(detail.containers.some((container) => container.failing || container.name === item.container)).toBe(true);
+      expect(detail.events.length).toBeGreaterThan(0);
+    }
+  });
+});
