@@ -33,6 +33,13 @@ describe('decodeKubernetesProtobuf', () => {
     }
   });
 
+  it('keeps a map key named __proto__ as an entry', () => {
+    const secret = message([[1, message([[1, 's'], [11, message([[1, '__proto__'], [2, 'x']])]])], [3, 'Opaque']]);
+    const decoded = decodeKubernetesProtobuf(envelope('v1', 'Secret', secret)) as { metadata: { labels: Record<string, string> } };
+    expect(Object.keys(decoded.metadata.labels)).toEqual(['__proto__']);
+    expect(Object.getPrototypeOf(decoded.metadata.labels)).toBe(Object.prototype);
+  });
+
   it('decodes the ServiceAccount and Namespace kubectl create sends', () => {
     const account = message([
       [1, message([[1, 'builder'], [3, 'ci']])],

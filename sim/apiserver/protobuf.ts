@@ -157,7 +157,8 @@ function decodeMessage(bytes: Buffer, schema: MessageSchema): Record<string, unk
     if (isMapSchema(fieldSchema.type)) {
       const entry = value as [string, unknown];
       const map = (result[fieldSchema.name] ?? {}) as Record<string, unknown>;
-      map[entry[0]] = entry[1];
+      // A key such as "__proto__" must become an entry, not replace the map's prototype.
+      Object.defineProperty(map, entry[0], { value: entry[1], enumerable: true, writable: true, configurable: true });
       result[fieldSchema.name] = map;
     } else if (fieldSchema.repeated) {
       const list = (result[fieldSchema.name] ?? []) as unknown[];
