@@ -132,6 +132,8 @@ describe('a pod whose image pull fails', () => {
     createPod(store, 'david', { containers: [{ name: 'nginx', image }] });
     await waitFor(() => puller.calls.length >= 3, 5000, 'three pulls');
     await waitFor(() => eventsFor(store, 'david').some((event) => event.reason === 'Failed' && Number(event.count) >= 3), 5000, 'count 3');
+    // The back-off's own warning is recorded on the first sync inside the window, which a loaded machine may delay.
+    await waitFor(() => eventsFor(store, 'david').some((event) => event.message === 'Error: ImagePullBackOff'), 5000, 'the back-off warning');
     const failed = eventsFor(store, 'david').filter((event) => event.reason === 'Failed').map((event) => event.message);
     expect(failed).toEqual([`Failed to pull image "${image}": ${deniedMessage}`, 'Error: ErrImagePull', 'Error: ImagePullBackOff']);
     const pulling = eventsFor(store, 'david').filter((event) => event.reason === 'Pulling');
