@@ -50,7 +50,7 @@ async function main(): Promise<void> {
 
   writeKubeconfig(options.kubeconfig, server.url, tls.caPem, scenario.users, 'default');
   writeFileSync(path.join(path.dirname(options.kubeconfig), 'registries.json'), `${JSON.stringify(fleet.endpoints(), null, 2)}\n`);
-  log(`scenario ${scenario.name}: ${store.list('pods').length} pods in ${store.list('namespaces').length} namespaces`);
+  log(`scenario ${scenario.name}: ${store.count('pods')} pods in ${store.count('namespaces')} namespaces`);
 
   let stopping = false;
   const stop = async (signal: string) => {

@@ -94,11 +94,23 @@ export class ObjectStore {
 
   /** Every object of a resource, in one namespace or all, sorted by namespace then name (as etcd keys sort). */
   list(resource: Resource, namespace?: string): KubeObject[] {
+    return this.snapshot(resource, namespace).map(clone);
+  }
+
+  /**
+   * The stored objects themselves, frozen and shared, in `list`'s order: for readers that only look (the API
+   * server's list cache, the kubelet's start-up), so a large cluster is not copied once per reader.
+   */
+  snapshot(resource: Resource, namespace?: string): readonly KubeObject[] {
     const items: KubeObject[] = [];
     for (const [key, object] of this.bucket(resource)) {
       if (namespace === undefined || key.startsWith(`${namespace}/`)) items.push(object);
     }
-    return items.sort(byNamespaceAndName).map(clone);
+    return items.sort(byNamespaceAndName);
+  }
+
+  count(resource: Resource): number {
+    return this.bucket(resource).size;
   }
 
   create(resource: Resource, object: KubeObject): KubeObject {

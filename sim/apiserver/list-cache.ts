@@ -12,7 +12,7 @@ export class ListCache {
 
   constructor(store: ObjectStore, resources: string[]) {
     for (const resource of resources) {
-      this.buckets.set(resource, new Map(store.list(resource).map((object) => [keyOf(object), object])));
+      this.buckets.set(resource, new Map(store.snapshot(resource).map((object) => [keyOf(object), object])));
     }
     this.unsubscribe = store.watch((event) => this.apply(event));
   }

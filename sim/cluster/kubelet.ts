@@ -94,8 +94,8 @@ class SimKubelet implements Kubelet {
 
   start(): void {
     this.unsubscribe = this.store.watch((event) => this.onEvent(event));
-    for (const node of this.store.list('nodes')) this.learnNode(node);
-    for (const pod of this.store.list('pods') as Pod[]) this.track(pod);
+    for (const node of this.store.snapshot('nodes')) this.learnNode(node);
+    for (const pod of this.store.snapshot('pods') as Pod[]) this.track(pod);
   }
 
   stop(): void {
