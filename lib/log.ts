@@ -18,7 +18,7 @@ export interface Logger {
 }
 
 export interface AuditEntry {
-  /** The kubeconfig user acting, and how the person reached pullfix (see `requestActor`). */
+  /** The identity acting (kubeconfig user or service account) and the person behind it: see `requestActor`. */
   who: string;
   /** What was attempted: 'create-secret', 'attach-pull-secret', 'registry-check', … */
   what: string;

@@ -23,10 +23,15 @@ async function main() {
   const { url, kubeconfig } = await waitForReady(sim);
   console.log(`pullfix: demo cluster at ${url} (kubeconfig ${path.relative(root, kubeconfig)})`);
 
-  const app = spawn(bin('next'), ['start', '--hostname', '127.0.0.1', '--port', String(port)], {
+  const app = spawn(process.execPath, [path.join(root, 'scripts', 'serve.mjs')], {
     cwd: root,
     stdio: 'inherit',
-    env: { ...env, PULLFIX_KUBECONFIG: kubeconfig, PULLFIX_REGISTRY_CONFIG: path.join(path.dirname(kubeconfig), 'registries.json') },
+    env: {
+      ...env,
+      PORT: String(port),
+      PULLFIX_KUBECONFIG: kubeconfig,
+      PULLFIX_REGISTRY_CONFIG: path.join(path.dirname(kubeconfig), 'registries.json'),
+    },
   });
   console.log(`\n  pullfix is running: http://127.0.0.1:${port}\n  kubectl against the demo: KUBECONFIG=${kubeconfig} kubectl get pods -A\n`);
 

@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+
+/**
+ * Issue 7 in a real browser against the production build: security headers and a nonce-only script policy on
+ * the app itself, and the access-token gate of a second server started by scripts/serve.mjs with a token.
+ */
+
+const TOKEN = 'e2e-access-token-4d8b0f6a2c';
+
+test('every page carries the security headers and a script policy without unsafe-inline', async ({ page }) => {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+  });
+  const response = await page.goto('/');
+  expect(response?.status()).toBe(200);
+  const headers = response?.headers() ?? {};
+  const csp = headers['content-security-policy'] ?? '';
+  const scriptSrc = csp.split(';').find((directive) => directive.trim().startsWith('script-src')) ?? '';
+  expect(scriptSrc).toMatch(/'nonce-[^']+'/);
+  expect(scriptSrc).not.toContain("'unsafe-inline'");
+  expect(csp).toContain("frame-ancestors 'none'");
+  expect(headers['referrer-policy']).toBe('no-referrer');
+  expect(headers['x-content-type-options']).toBe('nosniff');
+  // The app hydrates under the policy: the header's theme toggle answers a click.
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  const toggle = page.getByRole('button', { name: /theme/i });
+  const before = await page.locator('html').getAttribute('class');
+  await toggle.click();
+  await expect.poll(() => page.locator('html').getAttribute('class')).not.toBe(before);
+  expect(violations).toEqual([]);
+
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'pullfix-csrf');
+  expect(csrf?.sameSite).toBe('Strict');
+  expect(csrf?.httpOnly).toBe(false);
+
+  const api = await page.request.get('/api/health');
+  expect(api.headers()['x-content-type-options']).toBe('nosniff');
+  expect(api.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+});
+
+test.describe('with an access token', () => {
+  let server: ChildProcess;
+  let base: string;
+
+  test.beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    server = spawn(process.execPath, [path.join(__dirname, '..', 'scripts', 'serve.mjs')], {
+      env: { ...process.env, PULLFIX_HOST: '127.0.0.1', PORT: String(port), PULLFIX_ACCESS_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('serve.mjs did not get ready in 60 s')), 60_000);
+      server.stdout?.on('data', (chunk: Buffer) => {
+        if (/Ready in/.test(chunk.toString())) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      server.once('exit', (code) => reject(new Error(`serve.mjs exited with ${code}`)));
+    });
+  });
+
+  test.afterAll(async () => {
+    if (!server || server.exitCode !== null) return;
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.kill('SIGTERM');
+    await exited;
+  });
+
+  test('a page without the token gets 401 and the sign-in page; the token signs in with an HttpOnly cookie', async ({ page }) => {
+    const denied = await page.goto(`${base}/`);
+    expect(denied?.status()).toBe(401);
+    await expect(page.getByRole('heading', { name: 'Sign in to pullfix' })).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath('sign-in.png') });
+
+    await page.getByLabel('Access token').fill('not-the-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('alert')).toContainText('not valid');
+
+    await page.getByLabel('Access token').fill(TOKEN);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    expect(page.url()).toBe(`${base}/`);
+    const access = (await page.context().cookies()).find((cookie) => cookie.name === 'pullfix-access');
+    expect(access?.httpOnly).toBe(true);
+    expect(access?.sameSite).toBe('Strict');
+    expect(await page.evaluate(() => document.cookie)).not.toContain(TOKEN);
+  });
+
+  test('an API request without the token gets 401 in the JSON error shape', async ({ request }) => {
+    const response = await request.get(`${base}/api/contexts`);
+    expect(response.status()).toBe(401);
+    expect((await response.json()).error.code).toBe('access-token-required');
+    const withToken = await request.get(`${base}/api/health`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(withToken.status()).toBe(200);
+  });
+});
+
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}

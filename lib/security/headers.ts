@@ -1,0 +1,44 @@
+/**
+ * The response headers every pullfix response carries (issue 7). Scripts run only with the per-request nonce
+ * Next.js stamps on its own tags ('strict-dynamic' lets those load their chunks); inline styles stay allowed
+ * because React writes `style` attributes, which a nonce cannot cover.
+ */
+export function contentSecurityPolicy(nonce: string, development = false): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ''}`,
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    `connect-src 'self'${development ? ' ws:' : ''}`,
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const STATIC_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Permissions-Policy': 'camera=(), microphone=(), geolocation=(), payment=(), usb=()',
+};
+
+/** 128 random bits, base64: unguessable per response, as a CSP nonce must be. */
+export function newNonce(): string {
+  return randomBase64(16);
+}
+
+/** 256 random bits, base64url: the CSRF cookie's value. */
+export function newCsrfToken(): string {
+  return randomBase64(32).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function randomBase64(bytes: number): string {
+  const random = crypto.getRandomValues(new Uint8Array(bytes));
+  let binary = '';
+  for (const byte of random) binary += String.fromCharCode(byte);
+  return btoa(binary);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Starts pullfix's production server on PULLFIX_HOST (default 127.0.0.1) and PORT (default 3000). Beyond
+// loopback it will not run without an access token: PULLFIX_ACCESS_TOKEN, or one generated here and printed
+// once as a sign-in link. Runs Next's standalone server.js when present (the container image), else `next start`.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { planServe, signInLink } from './serve-plan.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+main();
+
+function main() {
+  const plan = planServe(process.env);
+  if (plan.error) {
+    console.error(`pullfix: refusing to start: ${plan.error}`);
+    process.exit(1);
+  }
+  if (plan.generated) {
+    console.log(`pullfix: listening beyond this machine (${plan.host}) requires an access token; open this link once to sign in:`);
+    console.log(`  ${signInLink(plan.host, plan.port, plan.token, os.hostname())}`);
+  } else if (plan.token) {
+    console.log('pullfix: access token required on every request (configured by PULLFIX_ACCESS_TOKEN).');
+  }
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', HOSTNAME: plan.host, PORT: String(plan.port) };
+  if (plan.token) env.PULLFIX_ACCESS_TOKEN = plan.token;
+  const child = spawn(process.execPath, serverCommand(plan), { cwd: root, env, stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1)));
+}
+
+function serverCommand(plan) {
+  const standalone = path.join(root, 'server.js');
+  if (existsSync(standalone)) return [standalone];
+  const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  return [next, 'start', '--hostname', plan.host, '--port', String(plan.port)];
+}
