@@ -1,0 +1,53 @@
+import type { NextRequest } from 'next/server';
+import { parseInput, respond } from '@/lib/api/respond';
+import { contextName, namespaceName } from '@/lib/api/validation';
+import { fixRequestSchema, type FixRequest, type FixResponse } from '@/lib/fix-plan';
+import { listContexts } from '@/lib/kube/config';
+import { KubeError } from '@/lib/kube/errors';
+import { runFix } from '@/lib/kube/fix/run';
+import { audit } from '@/lib/log';
+import { requestActor } from '@/lib/security/actor';
+import { assertMutationRequest } from '@/lib/security/mutation';
+import { z } from 'zod';
+
+export const dynamic = 'force-dynamic';
+
+const fixParams = z.object({ context: contextName, namespace: namespaceName });
+
+/**
+ * POST /api/contexts/{context}/namespaces/{namespace}/fixes: create, reuse or copy a pull secret and attach it.
+ * `preview` answers with each step's YAML (credentials masked) and server-side dry run; `apply` runs the dry
+ * runs again, then the real calls. The password in the body goes to the cluster and nowhere else.
+ */
+export async function POST(request: NextRequest, { params }: { params: Promise<{ context: string; namespace: string }> }): Promise<Response> {
+  return respond(async (): Promise<FixResponse> => {
+    assertMutationRequest(request);
+    const { context, namespace } = parseInput(fixParams, await params);
+    const body = parseInput(fixRequestSchema, await request.json().catch(() => undefined));
+    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    const where = auditWhere(context, namespace, body);
+    try {
+      const response = await runFix(context, namespace, body);
+      const failed = response.steps.find((step) => step.result?.ok === false || step.dryRun?.ok === false);
+      const result = body.mode === 'preview' ? 'dry-run' : response.applied ? 'succeeded' : 'failed';
+      audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result, detail: failed ? (failed.result ?? failed.dryRun)?.message : undefined });
+      return response;
+    } catch (error) {
+      const detail = error instanceof KubeError ? error.message : 'unexpected error';
+      audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result: 'refused', detail });
+      throw error;
+    }
+  });
+}
+
+function auditWhere(context: string, namespace: string, body: FixRequest): Record<string, string | null> {
+  return {
+    context,
+    namespace,
+    pod: body.pod,
+    mode: body.mode,
+    source: body.source.kind,
+    secret: body.source.kind === 'copy' ? (body.source.newName ?? body.source.name) : body.source.name,
+    target: body.target.kind,
+  };
+}

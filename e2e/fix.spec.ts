@@ -1,0 +1,209 @@
+import { execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import type { FailuresResponse } from '../lib/api/types';
+import { screenshot, SETTLE_TIMEOUT, openOverview, workloadGroup } from './support/overview';
+
+/**
+ * The fix journeys against the production build and the demo cluster: every one changes the cluster, so this
+ * spec runs after the read-only ones (the `fix` project in playwright.config.ts depends on them).
+ */
+const KUBECONFIG = path.join(__dirname, '..', 'test-results', 'sim', 'kubeconfig');
+const DAVID_PASSWORD = 'Dav1d-pull-2024';
+const TYPED_PASSWORDS = [DAVID_PASSWORD, 'ghp_acme-bot-token', 'team-ci-secret'];
+const FIX_TIMEOUT = 60_000;
+
+test.describe.configure({ mode: 'serial' });
+
+/** Every /api answer the browser saw, to check that no password typed into the form came back. */
+const answers: string[] = [];
+
+test.beforeEach(({ page }) => {
+  page.on('response', async (response) => {
+    if (!response.url().includes('/api/')) return;
+    answers.push(await response.text().catch(() => ''));
+  });
+});
+
+function kubectl(...args: string[]): string {
+  return execFileSync('kubectl', [...args, '--kubeconfig', KUBECONFIG], { encoding: 'utf8' });
+}
+
+async function failingPod(page: Page, namespace: string, workload: string, context = 'sim-admin'): Promise<string> {
+  let pod: string | undefined;
+  await expect(async () => {
+    const response = await page.request.get(`/api/contexts/${context}/failures?namespace=${namespace}`);
+    const items = ((await response.json()) as FailuresResponse).items;
+    pod = items.find((item) => (item.workload?.name ?? item.pod) === workload)?.pod;
+    expect(pod, `a failing pod of ${namespace}/${workload}`).toBeDefined();
+  }).toPass({ timeout: SETTLE_TIMEOUT });
+  return pod ?? '';
+}
+
+async function openFix(page: Page, namespace: string, pod: string, context = 'sim-admin'): Promise<Locator> {
+  await page.goto(`/contexts/${context}/namespaces/${namespace}/pods/${pod}#fix`);
+  const panel = page.locator('section#fix');
+  await expect(panel.getByRole('button', { name: 'Preview' })).toBeVisible({ timeout: SETTLE_TIMEOUT });
+  return panel;
+}
+
+async function previewAndApply(panel: Locator): Promise<void> {
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  const steps = panel.getByRole('region', { name: 'Preview' }).locator('li');
+  await expect(steps.first()).toContainText('dry run passed');
+  for (const step of await steps.all()) await expect(step).toContainText('dry run passed');
+  await panel.getByRole('button', { name: 'Apply' }).click();
+}
+
+async function expectRunning(panel: Locator): Promise<void> {
+  await expect(panel.getByText('The new pod runs: the fix worked.')).toBeVisible({ timeout: FIX_TIMEOUT });
+}
+
+function templateSecrets(resource: string, namespace: string, jsonPath = '{.spec.template.spec.imagePullSecrets[*].name}'): string[] {
+  return kubectl('get', resource, '-n', namespace, '-o', `jsonpath=${jsonPath}`).split(' ').filter(Boolean);
+}
+
+test('the seed tutorial: dockercreds is rejected, davidpuziol\'s new secret makes nginx-david run', async ({ page }) => {
+  const pod = await failingPod(page, 'default', 'nginx-david');
+  const panel = await openFix(page, 'default', pod);
+  await expect(panel.getByRole('radio', { name: /^Existing secret dockercreds/ })).toBeChecked();
+  await expect(panel.getByRole('radio', { name: /^Deployment nginx-david/ })).toBeChecked();
+  await previewAndApply(panel);
+  const progress = panel.getByRole('region', { name: 'Fix progress' });
+  await expect(progress.locator('li[data-state="failed"]')).toContainText('Credentials rejected', { timeout: FIX_TIMEOUT });
+  await screenshot(page, 'fix-credentials-rejected');
+
+  await expect(panel.getByRole('radio', { name: /^New secret/ })).toBeChecked();
+  await expect(panel.getByLabel('Secret name')).toHaveValue('regcred-docker-io');
+  await expect(panel.getByLabel('Registry server')).toHaveValue('https://index.docker.io/v1/');
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  await expect(panel.getByText('a username is required')).toBeVisible();
+  await expect(panel.getByText('a password or token is required')).toBeVisible();
+  await panel.getByLabel('Username').fill('davidpuziol');
+  await panel.getByLabel('Password or token').fill(DAVID_PASSWORD);
+  await previewAndApply(panel);
+  await expectRunning(panel);
+  await screenshot(page, 'fix-running');
+  expect(templateSecrets('deployment/nginx-david', 'default')).toEqual(['dockercreds', 'regcred-docker-io']);
+
+  await openOverview(page, 'sim-admin', '?namespace=default');
+  await expect(workloadGroup(page, 'default', 'nginx-david')).toHaveCount(0, { timeout: SETTLE_TIMEOUT });
+});
+
+test('the created secret holds the bytes kubectl create secret docker-registry writes', () => {
+  const created = JSON.parse(kubectl('get', 'secret', 'regcred-docker-io', '-n', 'default', '-o', 'json')) as { type: string; data: Record<string, string> };
+  const twin = JSON.parse(
+    kubectl('create', 'secret', 'docker-registry', 'regcred-docker-io', '-n', 'default', '--docker-server=https://index.docker.io/v1/', '--docker-username=davidpuziol', `--docker-password=${DAVID_PASSWORD}`, '--dry-run=client', '-o', 'json'),
+  ) as { type: string; data: Record<string, string> };
+  expect(created.type).toBe(twin.type);
+  expect(created.data['.dockerconfigjson']).toBe(twin.data['.dockerconfigjson']);
+});
+
+test('a copied secret on a StatefulSet keeps its entry; applying twice leaves one', async ({ page }) => {
+  const pod = await failingPod(page, 'team-port', 'app');
+  const panel = await openFix(page, 'team-port', pod);
+  await expect(panel.getByLabel('Registry server')).toHaveValue('registry.example.com:5000');
+  await expect(panel.getByText(/keep ":5000" in the server/)).toBeVisible();
+  await panel.getByRole('radio', { name: /^Copy team-sa\/team-creds/ }).check();
+  await panel.getByRole('radio', { name: /^StatefulSet app/ }).check();
+  await previewAndApply(panel);
+  await expectRunning(panel);
+  expect(templateSecrets('statefulset/app', 'team-port')).toEqual(['registry-creds', 'team-creds']);
+
+
+  // The pod runs now, so its page offers no fix: the second apply goes to the API as the form would send it.
+  const second = await postAsPage(page, 'team-port', { mode: 'apply', pod: 'app-0', container: 'app', source: { kind: 'existing', name: 'team-creds' }, target: { kind: 'workload' } });
+  expect(second.status()).toBe(200);
+  expect(JSON.stringify(await second.json())).toContain('already names team-creds');
+  expect(templateSecrets('statefulset/app', 'team-port')).toEqual(['registry-creds', 'team-creds']);
+});
+
+/** A POST with everything the page itself sends: JSON, this origin, and the CSRF cookie echoed. */
+async function postAsPage(page: Page, namespace: string, body: unknown, context = 'sim-admin') {
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'pullfix-csrf')?.value ?? '';
+  return page.request.post(`/api/contexts/${context}/namespaces/${namespace}/fixes`, {
+    headers: { 'content-type': 'application/json', origin: new URL(page.url()).origin, 'x-pullfix-csrf': csrf },
+    data: body,
+  });
+}
+
+test('an existing secret on a CronJob\'s job template', async ({ page }) => {
+  // `kubectl create job --from` in two steps: the simulator reads JSON bodies, and kubectl sends that one as protobuf.
+  const job = kubectl('create', 'job', 'nightly-report-now', '--from=cronjob/nightly-report', '-n', 'batch', '--dry-run=client', '-o', 'json');
+  execFileSync('kubectl', ['create', '-f', '-', '--kubeconfig', KUBECONFIG], { input: job, encoding: 'utf8' });
+  const pod = await failingPod(page, 'batch', 'nightly-report');
+  const panel = await openFix(page, 'batch', pod);
+  await expect(panel.getByRole('radio', { name: /^Existing secret ghcr-creds/ })).toBeChecked();
+  await expect(panel.getByRole('radio', { name: /^CronJob nightly-report/ })).toBeChecked();
+  await previewAndApply(panel);
+  await expect(panel.getByRole('region', { name: 'Fix progress' })).toContainText('runs its next Job on its schedule', { timeout: FIX_TIMEOUT });
+  expect(templateSecrets('cronjob/nightly-report', 'batch', '{.spec.jobTemplate.spec.template.spec.imagePullSecrets[*].name}')).toEqual(['ghcr-creds']);
+});
+
+test('through the service account, with a restart', async ({ page }) => {
+  const pod = await failingPod(page, 'team-missing', 'api');
+  const panel = await openFix(page, 'team-missing', pod);
+  await expect(panel.getByRole('radio', { name: /^New secret/ })).toBeChecked();
+  await expect(panel.getByLabel('Secret name')).toHaveValue('regcred-ghcr-io');
+  await panel.getByLabel('Username').fill('acme-bot');
+  await panel.getByLabel('Password or token').fill('ghp_acme-bot-token');
+  await panel.getByRole('radio', { name: /^service account default/ }).check();
+  await previewAndApply(panel);
+  await expectRunning(panel);
+  expect(kubectl('get', 'serviceaccount', 'default', '-n', 'team-missing', '-o', 'jsonpath={.imagePullSecrets[*].name}')).toBe('regcred-ghcr-io');
+  expect(kubectl('get', 'deployment', 'api', '-n', 'team-missing', '-o', 'jsonpath={.spec.template.metadata.annotations}')).toContain('kubectl.kubernetes.io/restartedAt');
+});
+
+test('a bare pod is recreated with the secret only after confirmation', async ({ page }) => {
+  const panel = await openFix(page, 'team-malformed', 'batch-runner');
+  await expect(panel.getByRole('radio', { name: /^pod batch-runner/ })).toBeDisabled();
+  await expect(panel).toContainText('a bare pod cannot gain pull secrets');
+  await expect(panel.getByLabel('Secret name')).toHaveValue('registry-creds');
+  await expect(panel).toContainText('will be replaced');
+  await panel.getByLabel('Username').fill('team-ci');
+  await panel.getByLabel('Password or token').fill('team-ci-secret');
+  await panel.getByRole('radio', { name: /^recreate pod batch-runner/ }).check();
+  await expect(panel.getByRole('button', { name: 'Preview' })).toBeDisabled();
+  await panel.getByRole('checkbox', { name: /will be deleted and created again/ }).check();
+  await previewAndApply(panel);
+  await expectRunning(panel);
+});
+
+test('as sim-viewer every option is disabled with its reason, and a forged request meets the cluster\'s 403', async ({ page }) => {
+  const pod = await failingPod(page, 'team-unattached', 'migrate', 'sim-viewer');
+  await page.goto(`/contexts/sim-viewer/namespaces/team-unattached/pods/${pod}#fix`);
+  const panel = page.locator('section#fix');
+  await expect(panel.getByRole('radio').first()).toBeVisible({ timeout: SETTLE_TIMEOUT });
+  for (const radio of await panel.getByRole('radio').all()) await expect(radio).toBeDisabled();
+  await expect(panel).toContainText('may not create secrets');
+  await expect(panel.getByRole('button', { name: 'Apply' })).toBeDisabled();
+  await screenshot(page, 'fix-viewer');
+
+  const forged = await postAsPage(page, 'team-unattached', { mode: 'apply', pod, container: 'migrate', source: { kind: 'existing', name: 'ghcr-creds' }, target: { kind: 'workload' } }, 'sim-viewer');
+  expect(forged.status()).toBe(403);
+  expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+});
+
+test('a CSRF-less or cross-origin POST is refused', async ({ page }) => {
+  await page.goto('/');
+  const body = { mode: 'apply', pod: 'toolbox', container: 'shell', source: { kind: 'existing', name: 'dockercreds' }, target: { kind: 'recreate-pod', confirm: true } };
+  const csrf = (await page.context().cookies()).find((cookie) => cookie.name === 'pullfix-csrf')?.value ?? '';
+  const origin = new URL(page.url()).origin;
+  const without = await page.request.post('/api/contexts/sim-admin/namespaces/default/fixes', { headers: { 'content-type': 'application/json', origin }, data: body });
+  const crossOrigin = await page.request.post('/api/contexts/sim-admin/namespaces/default/fixes', {
+    headers: { 'content-type': 'application/json', origin: 'http://evil.invalid', 'x-pullfix-csrf': csrf },
+    data: body,
+  });
+  for (const response of [without, crossOrigin]) {
+    expect(response.status()).toBe(403);
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('csrf-rejected');
+  }
+  expect(kubectl('get', 'pod', 'toolbox', '-n', 'default', '-o', 'jsonpath={.spec.imagePullSecrets}')).toBe('');
+});
+
+test('no answer of these journeys holds a password typed into the form', () => {
+  expect(answers.length).toBeGreaterThan(20);
+  for (const password of TYPED_PASSWORDS) {
+    for (const answer of answers) expect(answer.includes(password), `an answer contains ${password.slice(0, 3)}…`).toBe(false);
+  }
+});

@@ -1,0 +1,224 @@
+import 'server-only';
+
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import {
+  deriveSecretName,
+  serverPrefill,
+  type CopySecretChoice,
+  type ExistingSecretChoice,
+  type FixOptions,
+  type Permission,
+  type TargetChoice,
+} from '../../fix-plan';
+import { decodePullSecret, matchCredentials, PullSecretError } from '../../pull-secrets';
+import { clientsFor, type KubeClients } from '../config';
+import { PULL_SECRET_TYPES } from '../credentials';
+import { credentialLookup, parseImage } from '../diagnose';
+import { KubeError, toKubeError } from '../errors';
+import { podContainers } from '../pull-waits';
+import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
+import { findWorkload, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
+
+/**
+ * What the fix form may offer for one container: where the credentials can come from (a new secret, a matching
+ * one in the namespace, a copy of a matching one elsewhere), where to attach them, and for every option whether
+ * the user may take it, from one SelfSubjectAccessReview per distinct verb and resource.
+ */
+export async function getFixOptions(context: string, namespace: string, podName: string, containerName: string): Promise<FixOptions> {
+  const clients = clientsFor(context);
+  const pod = await readPod(clients, namespace, podName);
+  const image = containerImage(pod, containerName);
+  const [owner, inNamespace, elsewhere] = await Promise.all([
+    findWorkload(clients, namespace, pod),
+    listOrNull(() => clients.core.listNamespacedSecret({ namespace }), clients),
+    listOrNull(() => clients.core.listSecretForAllNamespaces(), clients),
+  ]);
+  const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
+  const access = await reviewAccess(clients, accessChecks(namespace, owner.workload));
+  const lookup = credentialLookup(image.ref);
+  const createSecrets = access(secretCheck('create', namespace));
+  const getSecrets = access(secretCheck('get', namespace));
+
+  const existing: ExistingSecretChoice[] = matchingSecrets(inNamespace ?? [], lookup).map(({ name, servers }) => ({ name, servers, ...getSecrets }));
+  const copies: CopySecretChoice[] = matchingSecrets((elsewhere ?? []).filter((secret) => secret.metadata?.namespace !== namespace), lookup).map(
+    ({ name, namespace: from, servers }) => ({ name, namespace: from, servers, ...createSecrets }),
+  );
+  const targets = targetChoices(namespace, pod, serviceAccount, owner.workload, owner.unsupportedOwner, access);
+  const prefill = serverPrefill(image.ref.registry);
+  const firstExisting = existing.find((choice) => choice.allowed);
+
+  return {
+    pod: podName,
+    container: containerName,
+    image: image.input,
+    registry: image.ref.registry,
+    workload: owner.workload,
+    serviceAccount,
+    defaults: {
+      secretName: deriveSecretName(image.ref.registry, (inNamespace ?? []).map((secret) => secret.metadata?.name ?? '')),
+      server: prefill.server,
+      portNote: prefill.portNote,
+    },
+    sources: { new: createSecrets, existing, copies, note: secretsNote(context, namespace, inNamespace, elsewhere) },
+    targets,
+    preferred: {
+      source: firstExisting ? 'existing' : 'new',
+      existingName: firstExisting?.name ?? null,
+      target: targets.find((target) => target.allowed)?.kind ?? null,
+    },
+  };
+}
+
+/** Every access review a fix of this pod may need: the secret steps and each attach target's steps. */
+export function accessChecks(namespace: string, workload: FixWorkload | null): AccessCheck[] {
+  const checks = [
+    secretCheck('create', namespace),
+    secretCheck('get', namespace),
+    { verb: 'get', group: '', resource: 'serviceaccounts', namespace },
+    { verb: 'update', group: '', resource: 'serviceaccounts', namespace },
+    { verb: 'delete', group: '', resource: 'pods', namespace },
+    { verb: 'create', group: '', resource: 'pods', namespace },
+  ];
+  if (workload) checks.push({ verb: 'patch', ...WORKLOAD_RESOURCES[workload.kind], namespace });
+  return checks;
+}
+
+function targetChoices(
+  namespace: string,
+  pod: V1Pod,
+  serviceAccount: string,
+  workload: FixWorkload | null,
+  unsupportedOwner: string | null,
+  access: AccessAnswers,
+): TargetChoice[] {
+  const podName = pod.metadata?.name ?? '';
+  if (!workload) {
+    const blocked: Permission = {
+      allowed: false,
+      reason: unsupportedOwner
+        ? `the pod is managed by a ${unsupportedOwner}, which pullfix does not patch: add the secret to its pod template there`
+        : 'a bare pod cannot gain pull secrets: the API server rejects changes to spec.imagePullSecrets of an existing pod',
+    };
+    const choices: TargetChoice[] = [
+      { kind: 'workload', label: `pod ${podName}`, description: 'patch the pod in place', ...blocked },
+      {
+        kind: 'service-account',
+        label: `service account ${serviceAccount}`,
+        description: 'add the secret to the service account',
+        allowed: false,
+        reason: 'a bare pod cannot be restarted, and the service account\'s secrets only reach pods created after the change',
+      },
+    ];
+    if (!unsupportedOwner) {
+      choices.push({
+        kind: 'recreate-pod',
+        label: `recreate pod ${podName}`,
+        description: `delete pod ${namespace}/${podName} and create it again with the same spec plus the secret; its containers restart and anything not in the spec (logs, emptyDir data) is lost`,
+        ...all(access, [
+          { verb: 'delete', group: '', resource: 'pods', namespace },
+          { verb: 'create', group: '', resource: 'pods', namespace },
+        ]),
+      });
+    }
+    return choices;
+  }
+  const patch = { verb: 'patch', ...WORKLOAD_RESOURCES[workload.kind], namespace };
+  return [
+    {
+      kind: 'workload',
+      label: `${workload.kind} ${workload.name}`,
+      description: workloadDescription(workload),
+      ...all(access, workload.kind === 'ReplicaSet' ? [patch, { verb: 'delete', group: '', resource: 'pods', namespace }] : [patch]),
+    },
+    {
+      kind: 'service-account',
+      label: `service account ${serviceAccount}`,
+      description: `add the secret to service account ${serviceAccount} (every pod it runs gets it from now on), then restart ${workload.kind} ${workload.name} as kubectl rollout restart does`,
+      ...all(access, [{ verb: 'get', group: '', resource: 'serviceaccounts', namespace }, { verb: 'update', group: '', resource: 'serviceaccounts', namespace }, patch]),
+    },
+  ];
+}
+
+function workloadDescription(workload: FixWorkload): string {
+  const base = `add the secret to ${workload.kind} ${workload.name}'s pod template with a strategic merge patch`;
+  switch (workload.kind) {
+    case 'CronJob':
+      return `${base}; the next Job it runs uses the secret`;
+    case 'ReplicaSet':
+      return `${base}, then delete the failing pod so the ReplicaSet creates it again from the new template`;
+    case 'Job':
+      return `${base}; the API server keeps a Job's pod template immutable, so the dry run may refuse it`;
+    default:
+      return `${base}; the controller rolls out new pods`;
+  }
+}
+
+function all(access: AccessAnswers, checks: AccessCheck[]): Permission {
+  for (const check of checks) {
+    const answer = access(check);
+    if (!answer.allowed) return answer;
+  }
+  return { allowed: true, reason: null };
+}
+
+function secretCheck(verb: string, namespace: string): AccessCheck {
+  return { verb, group: '', resource: 'secrets', namespace };
+}
+
+interface MatchingSecret {
+  name: string;
+  namespace: string;
+  servers: string[];
+}
+
+function matchingSecrets(secrets: V1Secret[], lookup: string): MatchingSecret[] {
+  return secrets.flatMap((secret) => {
+    if (!PULL_SECRET_TYPES.has(secret.type ?? '')) return [];
+    try {
+      const servers = decodePullSecret({ type: secret.type, data: secret.data }).entries.map((entry) => entry.server);
+      const matching = matchCredentials(servers, lookup);
+      if (matching.length === 0) return [];
+      return [{ name: secret.metadata?.name ?? '', namespace: secret.metadata?.namespace ?? '', servers: matching }];
+    } catch (error) {
+      if (error instanceof PullSecretError) return [];
+      throw error;
+    }
+  });
+}
+
+function secretsNote(context: string, namespace: string, inNamespace: V1Secret[] | null, elsewhere: V1Secret[] | null): string | null {
+  if (inNamespace === null) {
+    return `the user of context "${context}" may not ${describe(secretCheck('list', namespace))}: existing secrets cannot be offered`;
+  }
+  if (elsewhere === null) return `the user of context "${context}" may not list secrets across namespaces: copies cannot be offered`;
+  return null;
+}
+
+async function listOrNull(list: () => Promise<{ items: V1Secret[] }>, clients: KubeClients): Promise<V1Secret[] | null> {
+  try {
+    return (await list()).items;
+  } catch (error) {
+    const kubeError = toKubeError(error, clients);
+    if (kubeError.code === 'forbidden') return null;
+    throw kubeError;
+  }
+}
+
+export async function readPod(clients: KubeClients, namespace: string, name: string): Promise<V1Pod> {
+  try {
+    return await clients.core.readNamespacedPod({ namespace, name });
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+
+/** The container's image, parsed; a reference that does not parse has no registry to make a secret for. */
+export function containerImage(pod: V1Pod, containerName: string) {
+  const container = podContainers(pod).find((candidate) => candidate.name === containerName);
+  if (!container) throw new KubeError('not-found', 404, `pod ${pod.metadata?.name ?? ''} has no container "${containerName}"`, 'NotFound');
+  const { image, error } = parseImage(container.image);
+  if (!image) {
+    throw new KubeError('invalid-input', 400, `the image "${container.image}" does not parse (${error?.message ?? 'invalid reference'}): no pull secret can fix that`);
+  }
+  return { input: container.image, ref: image };
+}

@@ -1,0 +1,105 @@
+import 'server-only';
+
+import type { V1Pod } from '@kubernetes/client-node';
+import { isPatchableKind, RESTARTED_AT_ANNOTATION, type FixProgress, type ProgressContainer, type ProgressPod } from '../../fix-plan';
+import { clientsFor, type KubeClients } from '../config';
+import { KubeError, toKubeError } from '../errors';
+import { getPodDiagnosis } from '../pod-detail';
+import { PULL_WAITING_REASONS, podContainers } from '../pull-waits';
+import { isoTime } from '../timestamps';
+import { controllerOf, readWorkload } from './workloads';
+
+/** Waiting reasons from before the pull finished: anything else on a waiting container comes after it. */
+const BEFORE_PULL = new Set(['ContainerCreating', 'PodInitializing']);
+
+/**
+ * The pods of a workload (or one pod) created at or after `after` that name `secret` (when given), newest first,
+ * and carry `restartedAt` (when given), newest first, each container with whether its image is on the node; for
+ * the newest pod that cannot pull, its new verdict. Creation times have whole seconds: the secret and the restart
+ * annotation tell the fixed template's pods from the old one's.
+ */
+export async function getFixProgress(
+  context: string,
+  namespace: string,
+  kind: string,
+  name: string,
+  after: string,
+  secret: string | null = null,
+  restartedAt: string | null = null,
+): Promise<FixProgress> {
+  const clients = clientsFor(context);
+  const since = Date.parse(after);
+  const pods = (await workloadPods(clients, namespace, kind, name))
+    .filter((pod) => Date.parse(isoTime(pod.metadata?.creationTimestamp) ?? '') >= since)
+    .filter((pod) => secret === null || (pod.spec?.imagePullSecrets ?? []).some((reference) => reference.name === secret))
+    .filter((pod) => restartedAt === null || pod.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === restartedAt)
+    .sort((a, b) => (isoTime(b.metadata?.creationTimestamp) ?? '').localeCompare(isoTime(a.metadata?.creationTimestamp) ?? ''));
+  const views = pods.map(progressPod);
+  const failing = views.find((pod) => pod.containers.some((container) => container.reason !== null && PULL_WAITING_REASONS.has(container.reason)));
+  return {
+    workload: { kind, name },
+    pods: views,
+    failure: failing ? await failureOf(context, namespace, failing) : null,
+    note: kind === 'CronJob' && views.length === 0 ? await cronJobNote(clients, namespace, name) : null,
+  };
+}
+
+async function workloadPods(clients: KubeClients, namespace: string, kind: string, name: string): Promise<V1Pod[]> {
+  try {
+    if (kind === 'Pod') {
+      const pods = await clients.core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${name}` });
+      return pods.items;
+    }
+    if (!isPatchableKind(kind)) throw new KubeError('invalid-input', 400, `kind must be a workload pullfix patches or Pod, not "${kind}"`);
+    const pods = (await clients.core.listNamespacedPod({ namespace })).items;
+    const intermediate = kind === 'Deployment' ? 'ReplicaSet' : kind === 'CronJob' ? 'Job' : null;
+    if (!intermediate) return pods.filter((pod) => ownedBy(pod.metadata, kind, name));
+    const owners = intermediate === 'ReplicaSet'
+      ? (await clients.apps.listNamespacedReplicaSet({ namespace })).items
+      : (await clients.batch.listNamespacedJob({ namespace })).items;
+    const middle = new Set(owners.filter((owner) => ownedBy(owner.metadata, kind, name)).map((owner) => owner.metadata?.name ?? ''));
+    return pods.filter((pod) => {
+      const controller = controllerOf(pod.metadata);
+      return controller?.kind === intermediate && middle.has(controller.name);
+    });
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+
+function ownedBy(metadata: V1Pod['metadata'], kind: string, name: string): boolean {
+  const controller = controllerOf(metadata);
+  return controller?.kind === kind && controller.name === name;
+}
+
+function progressPod(pod: V1Pod): ProgressPod {
+  return {
+    name: pod.metadata?.name ?? '',
+    created: isoTime(pod.metadata?.creationTimestamp) ?? '',
+    phase: pod.status?.phase ?? 'Pending',
+    containers: podContainers(pod)
+      .filter((container) => container.containerType !== 'ephemeral')
+      .map((container): ProgressContainer => {
+        const state = container.status?.state;
+        const reason = state?.waiting?.reason ?? state?.terminated?.reason ?? null;
+        return {
+          name: container.name,
+          state: state?.waiting ? 'waiting' : state?.running ? 'running' : state?.terminated ? 'terminated' : 'unknown',
+          reason,
+          pulled: Boolean(state?.running || state?.terminated || (state?.waiting && reason && !PULL_WAITING_REASONS.has(reason) && !BEFORE_PULL.has(reason))),
+        };
+      }),
+  };
+}
+
+async function failureOf(context: string, namespace: string, pod: ProgressPod): Promise<FixProgress['failure']> {
+  const diagnosis = await getPodDiagnosis(context, namespace, pod.name);
+  const container = diagnosis.containers.find((candidate) => candidate.failing && candidate.verdict);
+  if (!container?.verdict) return null;
+  return { pod: pod.name, container: container.name, verdict: container.verdict };
+}
+
+async function cronJobNote(clients: KubeClients, namespace: string, name: string): Promise<string> {
+  const cronJob = await readWorkload(clients, namespace, { kind: 'CronJob', name });
+  return `CronJob ${name} runs its next Job on its schedule (${cronJob.schedule ?? 'unknown'}); that Job's pod uses the secret`;
+}

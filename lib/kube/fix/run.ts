@@ -1,0 +1,344 @@
+import 'server-only';
+
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import {
+  copiedPullSecret,
+  newPullSecret,
+  pullSecretsPatch,
+  restartPatch,
+  secretPreview,
+  toYaml,
+  withPullSecret,
+  type FixFollow,
+  type FixRequest,
+  type FixResponse,
+  type FixStep,
+  type FixStepKind,
+  type SecretManifest,
+  type StepCheck,
+} from '../../fix-plan';
+import { clientsFor, type KubeClients } from '../config';
+import { PULL_SECRET_TYPES } from '../credentials';
+import { KubeError, toKubeError } from '../errors';
+import { containerImage, readPod } from './options';
+import { findWorkload, patchWorkload, readWorkload, templatePullSecrets, type FixWorkload } from './workloads';
+
+/** A step planned from what the cluster holds now; `run` makes the call, as a server-side dry run or for real. */
+interface PlannedStep {
+  kind: FixStepKind;
+  title: string;
+  yaml: string | null;
+  /** Set on a restart: the annotation value the restarted pods carry. */
+  restartedAt?: string;
+  run(dryRun: boolean): Promise<string>;
+}
+
+const SERVICE_ACCOUNT_TRIES = 3;
+const POD_GONE_TIMEOUT_MS = 30_000;
+
+/**
+ * Plans the fix, then runs every step as a server-side dry run (`dryRun=All`). A preview stops there; an apply
+ * goes on to the real calls only when every dry run passed, in order, and stops at the first failure. The answer
+ * never holds the password: previews mask it and step messages come from the cluster's Status.
+ */
+export async function runFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
+  const clients = clientsFor(context);
+  const pod = await readPod(clients, namespace, request.pod);
+  containerImage(pod, request.container);
+  const { workload } = await findWorkload(clients, namespace, pod);
+  const secret = await planSecret(clients, namespace, request.source);
+  const attach = await planAttach(clients, namespace, pod, workload, secret, request.target);
+  const planned = [secret.step, ...attach];
+
+  const dryRuns = await runAll(planned, true, clients);
+  const steps: FixStep[] = planned.map((step, index) => ({ kind: step.kind, title: step.title, yaml: step.yaml, dryRun: dryRuns[index] ?? null, result: null }));
+  if (request.mode === 'preview' || dryRuns.some((check) => !check?.ok)) {
+    return { mode: request.mode, steps, applied: false, follow: null };
+  }
+
+  const startedAt = new Date();
+  const results = await runAll(planned, false, clients);
+  const applied = results.every((check) => check?.ok);
+  return {
+    mode: 'apply',
+    steps: steps.map((step, index) => ({ ...step, result: results[index] ?? null })),
+    applied,
+    follow: applied ? follow(workload, request, secret.name, attach, startedAt) : null,
+  };
+}
+
+/** Runs steps in order; after a failure the rest are not tried and stay null. */
+async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClients): Promise<(StepCheck | null)[]> {
+  const checks: (StepCheck | null)[] = [];
+  for (const step of steps) {
+    if (checks.some((check) => check && !check.ok)) {
+      checks.push(null);
+      continue;
+    }
+    try {
+      checks.push({ ok: true, message: await step.run(dryRun) });
+    } catch (error) {
+      checks.push({ ok: false, message: toKubeError(error, clients).message });
+    }
+  }
+  return checks;
+}
+
+function follow(workload: FixWorkload | null, request: FixRequest, secret: string, attach: PlannedStep[], startedAt: Date): FixFollow {
+  // Whole seconds: creationTimestamp has no fraction, and a pod created in the same second is new.
+  const after = new Date(Math.floor(startedAt.getTime() / 1000) * 1000).toISOString();
+  const restartedAt = attach.find((step) => step.restartedAt)?.restartedAt ?? null;
+  if (!workload || request.target.kind === 'recreate-pod') return { kind: 'Pod', name: request.pod, after, secret, restartedAt };
+  // Nothing changed on the template: no rollout comes, so the page follows the pods as they are.
+  const changed = attach.some((step) => step.yaml !== null);
+  return { kind: workload.kind, name: workload.name, after: changed ? after : new Date(0).toISOString(), secret, restartedAt };
+}
+
+// ---- The secret --------------------------------------------------------------------------------------------
+
+async function planSecret(
+  clients: KubeClients,
+  namespace: string,
+  source: FixRequest['source'],
+): Promise<{ name: string; step: PlannedStep }> {
+  switch (source.kind) {
+    case 'existing': {
+      const existing = await readSecret(clients, namespace, source.name);
+      if (!existing) throw new KubeError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${namespace}"`, 'NotFound');
+      assertPullSecret(existing, namespace);
+      return {
+        name: source.name,
+        step: { kind: 'reuse-secret', title: `reuse Secret ${source.name}`, yaml: null, run: async () => `Secret ${source.name} exists and is a pull secret` },
+      };
+    }
+    case 'copy': {
+      const original = await readSecret(clients, source.fromNamespace, source.name);
+      if (!original) throw new KubeError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${source.fromNamespace}"`, 'NotFound');
+      assertPullSecret(original, source.fromNamespace);
+      const name = source.newName ?? source.name;
+      await assertNameFree(clients, namespace, name);
+      const copy = copiedPullSecret({ namespace: source.fromNamespace, name: source.name, type: original.type ?? '', data: original.data ?? {} }, namespace, name);
+      return { name, step: createSecretStep('copy-secret', `copy Secret ${source.fromNamespace}/${source.name} to ${namespace}/${name}`, clients, copy) };
+    }
+    case 'new': {
+      const secret = newPullSecret(namespace, source);
+      const existing = await readSecret(clients, namespace, source.name);
+      if (!existing) return { name: source.name, step: createSecretStep('create-secret', `create Secret ${source.name}`, clients, secret) };
+      if (!source.replaceExisting) throw nameTaken(namespace, source.name);
+      return { name: source.name, step: replaceSecretStep(clients, existing, secret) };
+    }
+  }
+}
+
+function createSecretStep(kind: FixStepKind, title: string, clients: KubeClients, secret: SecretManifest): PlannedStep {
+  return {
+    kind,
+    title,
+    yaml: secretPreview(secret),
+    run: async (dryRun) => {
+      try {
+        await clients.core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret, ...dryRunParam(dryRun) });
+      } catch (error) {
+        const kubeError = toKubeError(error, clients);
+        if (kubeError.status === 409) throw nameTaken(secret.metadata.namespace, secret.metadata.name);
+        throw kubeError;
+      }
+      return dryRun ? `the API server would create Secret ${secret.metadata.name}` : `created Secret ${secret.metadata.name}`;
+    },
+  };
+}
+
+/** Replaces the data of an existing secret the person chose to overwrite, guarded by its resourceVersion. */
+function replaceSecretStep(clients: KubeClients, existing: V1Secret, secret: SecretManifest): PlannedStep {
+  const body: V1Secret = { ...secret, metadata: { ...existing.metadata, name: secret.metadata.name, namespace: secret.metadata.namespace } };
+  return {
+    kind: 'replace-secret',
+    title: `replace the data of Secret ${secret.metadata.name}`,
+    yaml: secretPreview(secret),
+    run: async (dryRun) => {
+      await clients.core.replaceNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body, ...dryRunParam(dryRun) });
+      return dryRun ? `the API server would replace the data of Secret ${secret.metadata.name}` : `replaced the data of Secret ${secret.metadata.name}`;
+    },
+  };
+}
+
+function nameTaken(namespace: string, name: string): KubeError {
+  return new KubeError(
+    'conflict',
+    409,
+    `a secret named "${name}" already exists in namespace "${namespace}": choose to replace its data, or pick another name`,
+    'AlreadyExists',
+  );
+}
+
+async function assertNameFree(clients: KubeClients, namespace: string, name: string): Promise<void> {
+  if (await readSecret(clients, namespace, name)) throw nameTaken(namespace, name);
+}
+
+function assertPullSecret(secret: V1Secret, namespace: string): void {
+  if (!PULL_SECRET_TYPES.has(secret.type ?? '')) {
+    throw new KubeError(
+      'invalid-input',
+      400,
+      `the secret "${secret.metadata?.name ?? ''}" in namespace "${namespace}" has type ${secret.type ?? 'Opaque'}; the kubelet reads pull credentials only from kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg secrets`,
+    );
+  }
+}
+
+async function readSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret | null> {
+  try {
+    return await clients.core.readNamespacedSecret({ namespace, name });
+  } catch (error) {
+    const kubeError = toKubeError(error, clients);
+    if (kubeError.code === 'not-found') return null;
+    throw kubeError;
+  }
+}
+
+// ---- Attaching it ------------------------------------------------------------------------------------------
+
+async function planAttach(
+  clients: KubeClients,
+  namespace: string,
+  pod: V1Pod,
+  workload: FixWorkload | null,
+  { name: secret, step: secretStep }: { name: string; step: PlannedStep },
+  target: FixRequest['target'],
+): Promise<PlannedStep[]> {
+  if (target.kind === 'recreate-pod') {
+    if (workload) throw new KubeError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} belongs to ${workload.kind} ${workload.name}: attach the secret there instead of recreating the pod`);
+    return recreateSteps(clients, namespace, pod, secret);
+  }
+  if (!workload) {
+    throw new KubeError('invalid-input', 400, 'a bare pod cannot gain pull secrets (the API server rejects the change) and cannot be restarted: recreate it with the secret instead');
+  }
+  if (target.kind === 'service-account') {
+    return [serviceAccountStep(clients, namespace, pod.spec?.serviceAccountName ?? 'default', secret), restartStep(clients, namespace, workload)];
+  }
+  const current = await readWorkload(clients, namespace, workload);
+  const patch = pullSecretsPatch(workload.kind, templatePullSecrets(current.template), secret);
+  const steps: PlannedStep[] = [
+    {
+      kind: 'patch-workload',
+      title: patch ? `patch ${workload.kind} ${workload.name}` : `${workload.kind} ${workload.name} already names ${secret}`,
+      yaml: patch ? toYaml(patch) : null,
+      run: async (dryRun) => {
+        if (!patch) return `the pod template already names ${secret}: nothing to change`;
+        await patchWorkload(clients, namespace, workload, patch, dryRun);
+        return dryRun ? `the API server would patch ${workload.kind} ${workload.name}` : `patched ${workload.kind} ${workload.name}`;
+      },
+    },
+  ];
+  // A ReplicaSet without a Deployment does not replace its pods when the template changes.
+  if (workload.kind === 'ReplicaSet' && patch) steps.push(deletePodStep(clients, namespace, pod.metadata?.name ?? '', false));
+  // New data under a name the template already has: only new pods are sure to pull with it.
+  if (!patch && secretStep.kind === 'replace-secret') steps.push(restartStep(clients, namespace, workload));
+  return steps;
+}
+
+/**
+ * Adds the secret to the service account with an update guarded by its resourceVersion: a strategic merge
+ * patch would replace the whole list. A 409 means someone else changed it: read again and retry.
+ */
+function serviceAccountStep(clients: KubeClients, namespace: string, name: string, secret: string): PlannedStep {
+  return {
+    kind: 'update-service-account',
+    title: `add ${secret} to service account ${name}`,
+    yaml: toYaml({ imagePullSecrets: [{ name: secret }] }),
+    run: async (dryRun) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const account = await clients.core.readNamespacedServiceAccount({ namespace, name });
+        const names = (account.imagePullSecrets ?? []).map((reference) => reference.name ?? '');
+        if (names.includes(secret)) return `service account ${name} already names ${secret}`;
+        const body = { ...account, imagePullSecrets: withPullSecret(names, secret).map((entry) => ({ name: entry })) };
+        try {
+          await clients.core.replaceNamespacedServiceAccount({ namespace, name, body, ...dryRunParam(dryRun) });
+          return dryRun ? `the API server would update service account ${name}` : `added ${secret} to service account ${name}`;
+        } catch (error) {
+          const kubeError = toKubeError(error, clients);
+          if (kubeError.status !== 409 || attempt >= SERVICE_ACCOUNT_TRIES) throw kubeError;
+        }
+      }
+    },
+  };
+}
+
+function restartStep(clients: KubeClients, namespace: string, workload: FixWorkload): PlannedStep {
+  const at = new Date();
+  const patch = restartPatch(workload.kind, at);
+  return {
+    kind: 'restart-workload',
+    title: `restart ${workload.kind} ${workload.name}`,
+    yaml: toYaml(patch),
+    restartedAt: at.toISOString(),
+    run: async (dryRun) => {
+      await patchWorkload(clients, namespace, workload, patch, dryRun);
+      return dryRun ? `the API server would restart ${workload.kind} ${workload.name}` : `restarted ${workload.kind} ${workload.name}`;
+    },
+  };
+}
+
+/** A bare pod's spec cannot gain pull secrets: delete it and create it again, same spec plus the secret. */
+function recreateSteps(clients: KubeClients, namespace: string, pod: V1Pod, secret: string): PlannedStep[] {
+  const name = pod.metadata?.name ?? '';
+  const names = (pod.spec?.imagePullSecrets ?? []).map((reference) => reference.name ?? '');
+  // Left unbound so the scheduler places it: the node the old pod ran on may be gone or full by now.
+  const spec = { ...(pod.spec ?? { containers: [] }), nodeName: undefined };
+  const replacement: V1Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, labels: pod.metadata?.labels, annotations: pod.metadata?.annotations },
+    spec: { ...spec, imagePullSecrets: withPullSecret(names, secret).map((entry) => ({ name: entry })) },
+  };
+  return [
+    deletePodStep(clients, namespace, name, true),
+    {
+      kind: 'create-pod',
+      title: `create pod ${name} with ${secret}`,
+      yaml: toYaml(replacement),
+      run: async (dryRun) => {
+        try {
+          await clients.core.createNamespacedPod({ namespace, body: replacement, ...dryRunParam(dryRun) });
+        } catch (error) {
+          const kubeError = toKubeError(error, clients);
+          // Validation runs before the name check: while the old pod still exists, a dry run ends in AlreadyExists.
+          if (dryRun && kubeError.status === 409) return `the API server accepts the new pod once ${name} is deleted`;
+          throw kubeError;
+        }
+        return dryRun ? `the API server would create pod ${name}` : `created pod ${name}`;
+      },
+    },
+  ];
+}
+
+function deletePodStep(clients: KubeClients, namespace: string, name: string, waitUntilGone: boolean): PlannedStep {
+  return {
+    kind: 'delete-pod',
+    title: `delete pod ${name}`,
+    yaml: null,
+    run: async (dryRun) => {
+      await clients.core.deleteNamespacedPod({ namespace, name, ...dryRunParam(dryRun) });
+      if (dryRun) return `the API server would delete pod ${name}`;
+      if (waitUntilGone) await waitForPodGone(clients, namespace, name);
+      return `deleted pod ${name}`;
+    },
+  };
+}
+
+async function waitForPodGone(clients: KubeClients, namespace: string, name: string): Promise<void> {
+  const deadline = Date.now() + POD_GONE_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    try {
+      await clients.core.readNamespacedPod({ namespace, name });
+    } catch (error) {
+      if (toKubeError(error, clients).code === 'not-found') return;
+      throw error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new KubeError('timeout', 504, `pod ${name} was still terminating after ${POD_GONE_TIMEOUT_MS / 1000} s: try again once it is gone`);
+}
+
+function dryRunParam(dryRun: boolean): { dryRun?: string } {
+  return dryRun ? { dryRun: 'All' } : {};
+}

@@ -1,0 +1,120 @@
+import 'server-only';
+
+import { PatchStrategy, setHeaderOptions, type V1ObjectMeta, type V1OwnerReference, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
+import { isPatchableKind, type PatchableKind } from '../../fix-plan';
+import type { KubeClients } from '../config';
+import { toKubeError } from '../errors';
+
+/** The object a fix attaches a secret to: the workload that owns the pod, or nothing for a bare pod. */
+export interface FixWorkload {
+  kind: PatchableKind;
+  name: string;
+}
+
+/** The owner kinds the API server knows, for access reviews and messages. */
+export const WORKLOAD_RESOURCES: Record<PatchableKind, { group: string; resource: string }> = {
+  Deployment: { group: 'apps', resource: 'deployments' },
+  StatefulSet: { group: 'apps', resource: 'statefulsets' },
+  DaemonSet: { group: 'apps', resource: 'daemonsets' },
+  ReplicaSet: { group: 'apps', resource: 'replicasets' },
+  Job: { group: 'batch', resource: 'jobs' },
+  CronJob: { group: 'batch', resource: 'cronjobs' },
+};
+
+export interface OwnerLookup {
+  workload: FixWorkload | null;
+  /** The controller's kind when pullfix cannot patch it (an operator's custom resource); null otherwise. */
+  unsupportedOwner: string | null;
+}
+
+/**
+ * The workload a person manages for this pod, reached through its controller references: a ReplicaSet's
+ * Deployment, a Job's CronJob, or the controller itself.
+ */
+export async function findWorkload(clients: KubeClients, namespace: string, pod: V1Pod): Promise<OwnerLookup> {
+  const controller = controllerOf(pod.metadata);
+  if (!controller) return { workload: null, unsupportedOwner: null };
+  if (!isPatchableKind(controller.kind)) return { workload: null, unsupportedOwner: controller.kind };
+  const parentKind = controller.kind === 'ReplicaSet' ? 'Deployment' : controller.kind === 'Job' ? 'CronJob' : null;
+  if (parentKind) {
+    const { metadata } = await readWorkload(clients, namespace, { kind: controller.kind, name: controller.name });
+    const parent = controllerOf(metadata);
+    if (parent?.kind === parentKind) return { workload: { kind: parentKind, name: parent.name }, unsupportedOwner: null };
+  }
+  return { workload: { kind: controller.kind, name: controller.name }, unsupportedOwner: null };
+}
+
+export interface WorkloadObject {
+  metadata: V1ObjectMeta;
+  template: V1PodTemplateSpec | undefined;
+  /** The CronJob's schedule; null for other kinds. */
+  schedule: string | null;
+}
+
+export async function readWorkload(clients: KubeClients, namespace: string, workload: FixWorkload): Promise<WorkloadObject> {
+  const request = { namespace, name: workload.name };
+  try {
+    switch (workload.kind) {
+      case 'Deployment':
+        return shape(await clients.apps.readNamespacedDeployment(request));
+      case 'StatefulSet':
+        return shape(await clients.apps.readNamespacedStatefulSet(request));
+      case 'DaemonSet':
+        return shape(await clients.apps.readNamespacedDaemonSet(request));
+      case 'ReplicaSet':
+        return shape(await clients.apps.readNamespacedReplicaSet(request));
+      case 'Job':
+        return shape(await clients.batch.readNamespacedJob(request));
+      case 'CronJob': {
+        const cronJob = await clients.batch.readNamespacedCronJob(request);
+        return { metadata: cronJob.metadata ?? {}, template: cronJob.spec?.jobTemplate.spec?.template, schedule: cronJob.spec?.schedule ?? null };
+      }
+    }
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+
+/** A strategic merge patch of the workload, as `kubectl patch` sends it; `dryRun` asks the server to check only. */
+export async function patchWorkload(
+  clients: KubeClients,
+  namespace: string,
+  workload: FixWorkload,
+  body: Record<string, unknown>,
+  dryRun: boolean,
+): Promise<V1ObjectMeta> {
+  const request = { namespace, name: workload.name, body, ...(dryRun ? { dryRun: 'All' } : {}) };
+  const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+  try {
+    switch (workload.kind) {
+      case 'Deployment':
+        return (await clients.apps.patchNamespacedDeployment(request, options)).metadata ?? {};
+      case 'StatefulSet':
+        return (await clients.apps.patchNamespacedStatefulSet(request, options)).metadata ?? {};
+      case 'DaemonSet':
+        return (await clients.apps.patchNamespacedDaemonSet(request, options)).metadata ?? {};
+      case 'ReplicaSet':
+        return (await clients.apps.patchNamespacedReplicaSet(request, options)).metadata ?? {};
+      case 'Job':
+        return (await clients.batch.patchNamespacedJob(request, options)).metadata ?? {};
+      case 'CronJob':
+        return (await clients.batch.patchNamespacedCronJob(request, options)).metadata ?? {};
+    }
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+
+export function templatePullSecrets(template: V1PodTemplateSpec | undefined): string[] {
+  return (template?.spec?.imagePullSecrets ?? []).map((reference) => reference.name ?? '').filter((name) => name !== '');
+}
+
+/** The managing owner: the one marked controller, else the only one. */
+export function controllerOf(metadata: V1ObjectMeta | undefined): V1OwnerReference | undefined {
+  const references = metadata?.ownerReferences ?? [];
+  return references.find((reference) => reference.controller) ?? (references.length === 1 ? references[0] : undefined);
+}
+
+function shape(object: { metadata?: V1ObjectMeta; spec?: { template?: V1PodTemplateSpec } }): WorkloadObject {
+  return { metadata: object.metadata ?? {}, template: object.spec?.template, schedule: null };
+}

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+/** The whole simulated cluster started by its CLI, as a person would start it: `npm run sim -- --scenario demo`. */
+export interface SimProcess {
+  url: string;
+  kubeconfig: string;
+  directory: string;
+  stop(): Promise<void>;
+}
+
+export async function startSimCli(scenario = 'demo', timeoutMs = 90_000): Promise<SimProcess> {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-fix-'));
+  const kubeconfig = path.join(directory, 'kubeconfig');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--scenario', scenario, '--port', '0', '--kubeconfig', kubeconfig], {
+    cwd: path.resolve(__dirname, '../..'),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await waitForReady(child, timeoutMs);
+  return {
+    url,
+    kubeconfig,
+    directory,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`the simulator did not print "ready" within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const ready = /^ready (\S+) \S+$/m.exec(stdout);
+      if (ready?.[1]) {
+        clearTimeout(timer);
+        resolve(ready[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`the simulator exited with ${code} before it was ready; stderr:\n${stderr}`));
+    });
+  });
+}
