@@ -95,6 +95,29 @@ export function decodePullSecret(
 }
 
 /**
+ * The username and password of each entry, decoded exactly as decodePullSecret reads them, for the server to
+ * test against a registry. Never send the result to a browser: decodePullSecret is the form to show.
+ */
+export function pullSecretLogins(secret: { type?: string; data?: Record<string, string> }): PullSecretLogin[] {
+  const { format, dataKey, encoded } = readPullSecretData(secret);
+  const bytes = decodeGoBase64(encoded, true);
+  if (bytes === null) throw new PullSecretError('bad-base64', `data["${dataKey}"] is not valid base64.`);
+  const document = parseJsonDocument(bytes, dataKey);
+  const configEntries = format === 'dockerconfigjson' ? readDockerConfigJson(document, dataKey) : readDockercfg(document, dataKey);
+  return configEntries.map(([server, entry]) => {
+    const usernameBytes = new TextEncoder().encode(entry.username).length;
+    const password = entry.credential === null ? '' : new TextDecoder().decode(entry.credential.subarray(usernameBytes + 1));
+    return { server, username: entry.username, password };
+  });
+}
+
+export interface PullSecretLogin {
+  server: string;
+  username: string;
+  password: string;
+}
+
+/**
  * The config keys whose credentials the kubelet would offer for `image`, in the order it tries them.
  * The kubelet looks up `<registry>/<repository>` of the parsed image (docker.io/library/nginx for
  * nginx:1.25); a string that is not an image reference is looked up as given.

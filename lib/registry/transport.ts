@@ -3,6 +3,7 @@ import { lookup as dnsLookup } from 'node:dns';
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
+import { forbiddenAddress, forbiddenTarget, refusal } from './address-guard';
 import type { TransportTrust } from './endpoints';
 import { RegistryError } from './errors';
 
@@ -71,6 +72,9 @@ interface SingleRequest {
 
 function sendOnce(request: SingleRequest): Promise<HttpReply> {
   const { url } = request;
+  // Checked on every hop, so neither a redirect nor a token realm can lead to a metadata service.
+  const forbidden = forbiddenTarget(url.hostname);
+  if (forbidden !== null) return Promise.reject(refusal(url.hostname, forbidden));
   const options: https.RequestOptions = {
     method: request.method,
     headers: request.headers,
@@ -127,7 +131,8 @@ function sendOnce(request: SingleRequest): Promise<HttpReply> {
 
 /**
  * RFC 6761 §6.4: names under `.invalid` must fail at once without asking a resolver, so they never
- * cause a DNS query to leave the machine.
+ * cause a DNS query to leave the machine. Names that resolve to a link-local or metadata address are
+ * refused here, after resolution, so a DNS answer cannot smuggle the client past the address guard.
  */
 const lookupRefusingInvalid: LookupFunction = (hostname, options, callback) => {
   if (/(^|\.)invalid\.?$/i.test(hostname)) {
@@ -138,7 +143,15 @@ const lookupRefusingInvalid: LookupFunction = (hostname, options, callback) => {
     process.nextTick(() => callback(error, ''));
     return;
   }
-  dnsLookup(hostname, options, callback);
+  dnsLookup(hostname, options, (error, address, family) => {
+    const addresses = typeof address === 'string' ? [address] : (address ?? []).map((entry) => entry.address);
+    const forbidden = addresses.map((candidate) => forbiddenAddress(candidate)).find((reason) => reason !== null);
+    if (error === null && forbidden !== undefined) {
+      callback(refusal(hostname, `it resolves to ${addresses.join(', ')}, ${forbidden}`), '');
+      return;
+    }
+    callback(error, address as string, family);
+  });
 };
 
 function redirectTarget(location: string, from: URL): URL {
@@ -185,6 +198,7 @@ const TLS_CODES = new Set([
 
 /** Maps a socket, DNS or TLS error to a cause and says what to check. */
 export function transportFailure(error: unknown, url: URL, timeoutMs: number): RegistryError {
+  if (error instanceof RegistryError) return error;
   const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : 'unknown';
   const host = url.host;
   if (DNS_CODES.has(code)) {

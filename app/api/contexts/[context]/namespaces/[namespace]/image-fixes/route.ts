@@ -1,0 +1,25 @@
+import type { NextRequest } from 'next/server';
+import type { ImageFixResponse } from '@/lib/api/types';
+import { imageFixBody, imageFixParams } from '@/lib/api/registry-validation';
+import { parseInput, respond } from '@/lib/api/respond';
+import { listContexts } from '@/lib/kube/config';
+import { planImageTagFix } from '@/lib/kube/image-tag-fix';
+import { requestActor } from '@/lib/security/actor';
+import { assertMutationRequest } from '@/lib/security/mutation';
+
+export const dynamic = 'force-dynamic';
+
+/**
+ * POST /api/contexts/{context}/namespaces/{namespace}/image-fixes: change a container's image tag in the
+ * workload that owns the pod. `mode: 'preview'` answers with the patch, the access review and the dry run;
+ * `mode: 'apply'` runs the same checks, then patches.
+ */
+export async function POST(request: NextRequest, { params }: { params: Promise<{ context: string; namespace: string }> }): Promise<Response> {
+  return respond(async (): Promise<ImageFixResponse> => {
+    assertMutationRequest(request);
+    const { context, namespace } = parseInput(imageFixParams, await params);
+    const body = parseInput(imageFixBody, await request.json().catch(() => undefined));
+    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    return planImageTagFix(context, namespace, body, requestActor(request, user));
+  });
+}

@@ -1,0 +1,144 @@
+import 'server-only';
+
+import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
+import type { ImageFixRequest, ImageFixResponse } from '../api/types';
+import { parseImageRef, ImageRefError } from '../image-ref';
+import { audit } from '../log';
+import { clientsFor, type KubeClients } from './config';
+import { KubeError, toKubeError } from './errors';
+import { reviewAccess, type AccessCheck } from './fix/access';
+import { readPod } from './fix/options';
+import { findWorkload, patchWorkload, WORKLOAD_RESOURCES, type FixWorkload } from './fix/workloads';
+
+/**
+ * The tag-change fix for `tag-not-found`: a strategic merge patch of the owning workload's pod template (or of
+ * a bare pod, whose container images may change in place) that sets one container's image to another tag.
+ * Containers merge by name, so the patch names the container and its new image and nothing else. Preview and
+ * apply both ask the API server whether the user may patch, and run the patch as a server-side dry run; apply
+ * then patches for real.
+ */
+export async function planImageTagFix(context: string, namespace: string, request: ImageFixRequest, actor: string): Promise<ImageFixResponse> {
+  const clients = clientsFor(context);
+  const pod = await readPod(clients, namespace, request.pod);
+  const { field, image } = findContainer(pod, request.container);
+  const to = withTag(image, request.tag);
+  const target = await patchTarget(clients, namespace, pod);
+  const body = templatePatch(target, { [field]: [{ name: request.container, image: to }] });
+  const permission = (await reviewAccess(clients, [accessCheck(target, namespace)]))(accessCheck(target, namespace));
+  const dryRun = await tryPatch(clients, namespace, target, body, true);
+  const plan: ImageFixResponse = {
+    mode: request.mode,
+    target: { kind: target.kind, name: target.name },
+    container: request.container,
+    from: image,
+    to,
+    patch: stringify(body),
+    allowed: permission.allowed,
+    deniedReason: permission.reason,
+    dryRun: { ok: dryRun === null, message: dryRun?.message ?? null },
+    applied: false,
+  };
+  if (request.mode === 'preview') return plan;
+
+  const where = { context, namespace, kind: target.kind, name: target.name, container: request.container, image: to };
+  if (!permission.allowed) {
+    audit({ who: actor, what: 'change-image-tag', where, result: 'refused', detail: permission.reason ?? undefined });
+    throw new KubeError('forbidden', 403, permission.reason ?? `the user of context "${context}" may not patch ${target.kind} ${target.name}`);
+  }
+  if (dryRun !== null) {
+    audit({ who: actor, what: 'change-image-tag', where, result: 'failed', detail: dryRun.message });
+    throw dryRun;
+  }
+  const failure = await tryPatch(clients, namespace, target, body, false);
+  audit({ who: actor, what: 'change-image-tag', where, result: failure === null ? 'succeeded' : 'failed', detail: failure?.message });
+  if (failure !== null) throw failure;
+  return { ...plan, applied: true };
+}
+
+type PatchTarget = FixWorkload | { kind: 'Pod'; name: string };
+
+/** The image with its tag replaced, written as the spec wrote it otherwise; a digest would override the tag, so it goes. */
+export function withTag(image: string, tag: string): string {
+  let ref;
+  try {
+    ref = parseImageRef(image);
+  } catch (error) {
+    if (error instanceof ImageRefError) throw new KubeError('invalid-input', 400, `the image "${image}" does not parse, so its tag cannot be changed: ${error.message}`);
+    throw error;
+  }
+  let name = image;
+  if (ref.digest !== null) name = name.slice(0, name.lastIndexOf('@'));
+  if (ref.tag !== null) name = name.slice(0, name.length - ref.tag.length - 1);
+  const result = `${name}:${tag}`;
+  parseImageRef(result);
+  return result;
+}
+
+function findContainer(pod: V1Pod, name: string): { field: 'containers' | 'initContainers'; image: string } {
+  const regular = pod.spec?.containers.find((container) => container.name === name);
+  if (regular?.image) return { field: 'containers', image: regular.image };
+  const init = pod.spec?.initContainers?.find((container) => container.name === name);
+  if (init?.image) return { field: 'initContainers', image: init.image };
+  if (pod.spec?.ephemeralContainers?.some((container) => container.name === name)) {
+    throw new KubeError('invalid-input', 400, `"${name}" is an ephemeral container: its image cannot be changed, start a new debug container instead`);
+  }
+  throw new KubeError('not-found', 404, `pod "${pod.metadata?.name ?? ''}" has no container "${name}"`, 'NotFound');
+}
+
+async function patchTarget(clients: KubeClients, namespace: string, pod: V1Pod): Promise<PatchTarget> {
+  const { workload, unsupportedOwner } = await findWorkload(clients, namespace, pod);
+  if (unsupportedOwner !== null) {
+    throw new KubeError('invalid-input', 400, `the pod is managed by a ${unsupportedOwner}, which pullfix cannot patch: change the image tag there`);
+  }
+  if (workload?.kind === 'Job') {
+    throw new KubeError(
+      'invalid-input',
+      400,
+      `Job ${workload.name}'s pod template cannot be changed after it is created: delete the Job and create it again with the new tag`,
+    );
+  }
+  return workload ?? { kind: 'Pod', name: pod.metadata?.name ?? '' };
+}
+
+/** The pod spec fields wrapped in the path to the target's pod template. */
+function templatePatch(target: PatchTarget, podSpec: Record<string, unknown>): Record<string, unknown> {
+  if (target.kind === 'Pod') return { spec: podSpec };
+  if (target.kind === 'CronJob') return { spec: { jobTemplate: { spec: { template: { spec: podSpec } } } } };
+  return { spec: { template: { spec: podSpec } } };
+}
+
+function accessCheck(target: PatchTarget, namespace: string): AccessCheck {
+  const { group, resource } = target.kind === 'Pod' ? { group: '', resource: 'pods' } : WORKLOAD_RESOURCES[target.kind];
+  return { verb: 'patch', group, resource, namespace };
+}
+
+/** Null when the patch went through; the KubeError otherwise. */
+async function tryPatch(
+  clients: KubeClients,
+  namespace: string,
+  target: PatchTarget,
+  body: Record<string, unknown>,
+  dryRun: boolean,
+): Promise<KubeError | null> {
+  try {
+    if (target.kind === 'Pod') await patchPod(clients, namespace, target.name, body, dryRun);
+    else await patchWorkload(clients, namespace, target, body, dryRun);
+    return null;
+  } catch (error) {
+    if (error instanceof KubeError) return error;
+    throw error;
+  }
+}
+
+async function patchPod(clients: KubeClients, namespace: string, name: string, body: Record<string, unknown>, dryRun: boolean): Promise<void> {
+  try {
+    await clients.core.patchNamespacedPod(
+      { namespace, name, body, ...(dryRun ? { dryRun: 'All' } : {}) },
+      setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
+    );
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+

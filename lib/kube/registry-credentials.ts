@@ -1,0 +1,89 @@
+import 'server-only';
+
+import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import { decodePullSecret, matchCredentialEntries, PullSecretError, pullSecretLogins, type PullSecretLogin } from '../pull-secrets';
+import type { KubeClients } from './config';
+import { KubeError, toKubeError } from './errors';
+
+/**
+ * A credential for one image, read from a pull secret in the cluster. The password stays in this object on the
+ * server: callers hand it to the registry client and answer with `username` and `secret` only.
+ */
+export interface SecretLogin {
+  secret: string;
+  /** The key the kubelet would use, as written in the secret. */
+  server: string;
+  username: string;
+  password: string;
+}
+
+/**
+ * The entry of secret `name` the kubelet would use for `image`, with its password. Throws a KubeError that says
+ * in plain words why not: the user may not read the secret, it does not exist, it is malformed, or it holds
+ * nothing for this image's registry.
+ */
+export async function secretLoginFor(clients: KubeClients, namespace: string, name: string, image: string): Promise<SecretLogin> {
+  const logins = loginsOf(await readSecret(clients, namespace, name), name);
+  const match = matchCredentialEntries(logins, image)[0];
+  if (match === undefined) {
+    const servers = logins.map((entry) => entry.server).join(', ') || 'no registry at all';
+    throw new KubeError('invalid-input', 400, `the secret "${name}" has no entry the kubelet would use for ${image}: its keys are for ${servers}`);
+  }
+  return { secret: name, server: match.server, username: match.username, password: match.password };
+}
+
+/**
+ * The credential the kubelet would pick for `image` from the pod's own pull secrets (in the pod's order), or
+ * null for an anonymous pull. Secrets that cannot be read, do not exist or do not decode are passed over, as the
+ * kubelet passes over them.
+ */
+export async function podLoginFor(clients: KubeClients, pod: V1Pod, image: string): Promise<SecretLogin | null> {
+  const namespace = pod.metadata?.namespace ?? '';
+  const names = [...new Set((pod.spec?.imagePullSecrets ?? []).map((reference) => reference.name ?? '').filter((name) => name !== ''))];
+  const entries: SecretLogin[] = [];
+  for (const name of names) {
+    const secret = await readSecret(clients, namespace, name).catch((error: unknown) => {
+      if (error instanceof KubeError && (error.code === 'forbidden' || error.code === 'not-found')) return null;
+      throw error;
+    });
+    if (secret === null) continue;
+    try {
+      entries.push(...loginsOf(secret, name).map((login) => ({ ...login, secret: name })));
+    } catch (error) {
+      if (!(error instanceof KubeError)) throw error;
+    }
+  }
+  return matchCredentialEntries(entries, image)[0] ?? null;
+}
+
+async function readSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret> {
+  try {
+    return await clients.core.readNamespacedSecret({ namespace, name });
+  } catch (error) {
+    const kubeError = toKubeError(error, clients);
+    if (kubeError.code === 'forbidden') {
+      throw new KubeError(
+        'forbidden',
+        403,
+        `the user of context "${clients.context}" may not read the secret "${name}" in namespace "${namespace}", so it cannot be tested`,
+        kubeError.reason,
+      );
+    }
+    if (kubeError.code === 'not-found') {
+      throw new KubeError('not-found', 404, `the secret "${name}" does not exist in namespace "${namespace}"`, kubeError.reason);
+    }
+    throw kubeError;
+  }
+}
+
+/** Decoded first with decodePullSecret so a malformed secret is explained in the same words as on the pod page. */
+function loginsOf(secret: V1Secret, name: string): PullSecretLogin[] {
+  const raw = { type: secret.type, data: secret.data };
+  try {
+    decodePullSecret(raw);
+    return pullSecretLogins(raw);
+  } catch (error) {
+    if (!(error instanceof PullSecretError)) throw error;
+    throw new KubeError('invalid-input', 400, `the secret "${name}" cannot be used: ${error.message}`);
+  }
+}
