@@ -1,6 +1,26 @@
+import path from 'node:path';
 import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.PULLFIX_E2E_PORT ?? 3107);
+const simPort = Number(process.env.PULLFIX_E2E_SIM_PORT ?? 3117);
+// Under outputDir: Playwright empties it before it starts the web servers, so every run gets a fresh cluster.
+const simDir = path.join(__dirname, 'test-results', 'sim');
+
+const chromium = {
+  ...devices['Desktop Chrome'],
+  launchOptions: {
+    executablePath: process.env.PULLFIX_CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  },
+};
 
 /**
  * End-to-end tests drive Debian's Chromium against the production build (`next build` runs before
@@ -21,32 +41,35 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   projects: [
+    { name: 'chromium', use: chromium, testIgnore: /fix\.spec\.ts$/ },
+    // The fix journeys change the demo cluster: they run after the read-only specs, which expect it as seeded.
+    { name: 'fix', use: chromium, testMatch: /fix\.spec\.ts$/, dependencies: ['chromium'] },
+  ],
+  webServer: [
     {
-      name: 'chromium',
-      use: {
-        ...devices['Desktop Chrome'],
-        launchOptions: {
-          executablePath: process.env.PULLFIX_CHROMIUM ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
+      // The demo cluster first: the app reads the kubeconfig and registry map it writes.
+      name: 'sim',
+      command: `npx tsx sim/main.ts --scenario demo --port ${simPort} --kubeconfig ${path.join(simDir, 'kubeconfig')}`,
+      wait: { stdout: /^ready https:\/\/127\.0\.0\.1:\d+ /m },
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'ignore',
+      gracefulShutdown: { signal: 'SIGTERM', timeout: 5_000 },
+    },
+    {
+      name: 'app',
+      command: `npx next start --hostname 127.0.0.1 --port ${port}`,
+      url: `http://127.0.0.1:${port}`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        NEXT_TELEMETRY_DISABLED: '1',
+        PULLFIX_KUBECONFIG: path.join(simDir, 'kubeconfig'),
+        PULLFIX_REGISTRY_CONFIG: path.join(simDir, 'registries.json'),
       },
     },
   ],
-  webServer: {
-    command: `npx next start --hostname 127.0.0.1 --port ${port}`,
-    url: `http://127.0.0.1:${port}`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: { NEXT_TELEMETRY_DISABLED: '1' },
-  },
 });

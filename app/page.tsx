@@ -1,6 +1,14 @@
-import { EmptyState } from '@/components/empty-state';
+import { redirect } from 'next/navigation';
+import { ContextPicker } from '@/components/context-picker';
+import { listContexts } from '@/lib/kube/config';
+import { overviewHref } from '@/lib/overview';
 
+export const dynamic = 'force-dynamic';
+
+/** Opens the kubeconfig's current context; without one (or without a kubeconfig) lets the person choose. */
 export default function HomePage() {
+  const start = startingContext();
+  if (start) redirect(overviewHref(start, { namespace: null, q: '', verdict: null }));
   return (
     <div className="flex flex-col gap-6">
       <div>
@@ -9,10 +17,17 @@ export default function HomePage() {
           Every pod whose containers cannot pull their image, grouped by the workload that owns them.
         </p>
       </div>
-      <EmptyState title="No cluster connected yet">
-        pullfix reads the contexts of your kubeconfig. Start it with <code className="font-mono">npm start</code> against
-        your own kubeconfig, or with <code className="font-mono">npm run demo</code> against the bundled demo cluster.
-      </EmptyState>
+      <ContextPicker />
     </div>
   );
+}
+
+/** The current context, or the only one; null when the kubeconfig cannot be read (the picker says why). */
+function startingContext(): string | null {
+  try {
+    const contexts = listContexts();
+    return (contexts.find((context) => context.current) ?? (contexts.length === 1 ? contexts[0] : undefined))?.name ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -9,6 +9,8 @@ test('the home page renders with the app layout', async ({ page }) => {
 
 test('the theme toggle cycles and survives a reload', async ({ page }) => {
   await page.goto('/');
+  // The home page opens the current context's overview; once it shows data the page is interactive.
+  await expect(page.getByText(/^updated .+ ago$/)).toBeVisible({ timeout: 45_000 });
   const toggle = page.getByRole('button', { name: /theme/i });
   await toggle.click();
   await expect(page.locator('html')).toHaveClass(/light/);

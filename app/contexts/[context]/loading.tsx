@@ -1,0 +1,5 @@
+import { OverviewSkeleton } from '@/components/skeletons';
+
+export default function Loading() {
+  return <OverviewSkeleton />;
+}

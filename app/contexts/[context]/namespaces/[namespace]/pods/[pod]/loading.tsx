@@ -1,0 +1,5 @@
+import { PodDetailSkeleton } from '@/components/skeletons';
+
+export default function Loading() {
+  return <PodDetailSkeleton />;
+}

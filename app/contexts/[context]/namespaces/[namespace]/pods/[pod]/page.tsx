@@ -1,0 +1,14 @@
+import type { Metadata } from 'next';
+import { PodDiagnosisView } from '@/components/pod-diagnosis-view';
+
+type Params = Promise<{ context: string; namespace: string; pod: string }>;
+
+export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
+  return { title: decodeURIComponent((await params).pod) };
+}
+
+/** /contexts/{context}/namespaces/{namespace}/pods/{pod}: why this pod cannot pull, and what to do. */
+export default async function PodDetailPage({ params }: { params: Params }) {
+  const { context, namespace, pod } = await params;
+  return <PodDiagnosisView context={decodeURIComponent(context)} namespace={decodeURIComponent(namespace)} pod={decodeURIComponent(pod)} />;
+}

@@ -1,0 +1,106 @@
+'use client';
+
+import { useQuery } from '@tanstack/react-query';
+import { useRouter, useSearchParams } from 'next/navigation';
+import { useMemo, type ComponentProps } from 'react';
+import { countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, type OverviewFilters } from '@/lib/overview';
+import { failuresQuery } from '@/lib/queries';
+import { ContextSwitcher } from './context-switcher';
+import { EmptyState } from './empty-state';
+import { FailureCards } from './failure-cards';
+import { FailuresTable } from './failures-table';
+import { NamespaceFilter } from './namespace-filter';
+import { QueryError } from './query-error';
+import { OverviewSkeleton } from './skeletons';
+import { TextFilter } from './text-filter';
+import { UpdatedAgo } from './updated-ago';
+import { VerdictFilterChips } from './verdict-filter-chips';
+import { WarningsList } from './warnings-list';
+
+/** The overview of one context: filters from the URL, the failures table, and how fresh it is. */
+export function FailuresOverview({ context }: { context: string }) {
+  const router = useRouter();
+  const filters = parseOverviewFilters(useSearchParams());
+  const failures = useQuery(failuresQuery(context, filters.namespace));
+  const items = failures.data?.items;
+  const textFiltered = useMemo(() => filterFailures(items ?? [], { q: filters.q, verdict: null }), [items, filters.q]);
+  const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict: filters.verdict }), [textFiltered, filters.verdict]);
+  const namespaces = useMemo(() => [...new Set((items ?? []).map((item) => item.namespace))], [items]);
+
+  // Filters within a context only rewrite the query string: no server round trip, history stays short.
+  const setFilters = (next: Partial<OverviewFilters>) =>
+    window.history.replaceState(null, '', overviewHref(context, { ...filters, ...next }));
+
+  return (
+    <div className="flex flex-col gap-5">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <h1 className="text-2xl font-semibold tracking-tight">Image pull failures</h1>
+          <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+            in <span className="font-medium text-slate-900 dark:text-slate-100">{context}</span>
+            {filters.namespace ? (
+              <>
+                , namespace <span className="font-mono">{filters.namespace}</span>
+              </>
+            ) : (
+              ', all namespaces'
+            )}
+          </p>
+        </div>
+        {failures.data && <UpdatedAgo updatedAt={failures.dataUpdatedAt} refreshError={failures.isError ? failures.error : null} fetching={failures.isFetching} />}
+      </div>
+
+      <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
+        <ContextSwitcher context={context} onSwitch={(next) => router.push(overviewHref(next, filters))} />
+        <NamespaceFilter key={filters.namespace ?? ''} namespace={filters.namespace} known={namespaces} onChange={(namespace) => setFilters({ namespace })} />
+        <TextFilter value={filters.q} onChange={(q) => setFilters({ q })} />
+      </div>
+
+      {failures.isPending && <OverviewSkeleton />}
+      {failures.isError && !failures.data && (
+        <QueryError title={`The failures in ${context} could not be read`} error={failures.error} onRetry={() => failures.refetch()} />
+      )}
+      {failures.data && (
+        <>
+          <WarningsList warnings={failures.data.warnings} />
+          {failures.data.items.length === 0 ? (
+            <EmptyState title={`No pull failures in ${context}`} tone="good">
+              Every container {filters.namespace ? `in namespace ${filters.namespace} ` : ''}has its image. This page checks again every few seconds.
+            </EmptyState>
+          ) : (
+            <>
+              <VerdictFilterChips counts={countVerdicts(textFiltered)} total={textFiltered.length} active={filters.verdict} onSelect={(verdict) => setFilters({ verdict })} />
+              {shown.length === 0 ? (
+                <EmptyState title="No failures match these filters">
+                  {failures.data.items.length} failing containers are hidden by the filters.{' '}
+                  <button type="button" onClick={() => setFilters({ q: '', verdict: null })} className="font-medium text-sky-700 underline dark:text-sky-400">
+                    Clear the filters
+                  </button>
+                </EmptyState>
+              ) : (
+                <FailuresList context={context} groups={groupByWorkload(shown)} now={failures.dataUpdatedAt} dimmed={failures.isPlaceholderData} />
+              )}
+              <p className="text-xs text-slate-500 dark:text-slate-400">
+                Dashed parts of an image were not written in the pod spec: the kubelet implied them.
+              </p>
+            </>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** The table from tablets up, cards on phones; only one is displayed, so assistive tech meets only one. */
+function FailuresList(props: ComponentProps<typeof FailuresTable>) {
+  return (
+    <>
+      <div className="hidden md:block">
+        <FailuresTable {...props} />
+      </div>
+      <div className="md:hidden">
+        <FailureCards {...props} />
+      </div>
+    </>
+  );
+}

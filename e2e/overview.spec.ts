@@ -1,0 +1,118 @@
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { DEMO_WORKLOADS } from './support/demo-scenario';
+import { openOverview, screenshot, SETTLE_TIMEOUT, workloadGroup } from './support/overview';
+
+test.describe('overview', () => {
+  test('/ opens the current context', async ({ page }) => {
+    await page.goto('/');
+    await expect(page).toHaveURL(/\/contexts\/sim-admin$/);
+  });
+
+  test("the seed's case: nginx-david cannot pull and a matching secret sits unattached", async ({ page }) => {
+    await openOverview(page);
+    const group = workloadGroup(page, 'default', 'nginx-david');
+    await expect(group.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'secret-not-attached', { timeout: SETTLE_TIMEOUT });
+    await expect(group.getByRole('rowheader')).toContainText('Deployment');
+    await expect(group.getByRole('rowheader')).toContainText('default');
+    const chips = group.getByRole('list', { name: /^image / });
+    await expect(chips.locator('[data-part]')).toHaveText(['registry docker.io', 'account davidpuziol', 'image nginx', 'tag latest (implied)']);
+    await expect(chips.locator('[data-part="registry"]')).toHaveAttribute('data-implied', 'false');
+    await expect(chips.locator('[data-part="tag"]')).toHaveAttribute('data-implied', 'true');
+    await expect(group).toContainText('dockercreds, dockerreq not attached');
+  });
+
+  for (const row of DEMO_WORKLOADS) {
+    test(`${row.namespace}/${row.workload} ${row.verdict ? `shows ${row.verdict}` : 'is healthy and not listed'}`, async ({ page }) => {
+      await openOverview(page, 'sim-admin', `?namespace=${row.namespace}`);
+      const group = workloadGroup(page, row.namespace, row.workload);
+      if (row.verdict === null) {
+        await expect(group).toHaveCount(0);
+        return;
+      }
+      const container = group.getByRole('row').filter({ has: page.getByRole('link', { name: row.container, exact: true }) });
+      await expect(container.first().locator('[data-verdict]')).toHaveAttribute('data-verdict', row.verdict, { timeout: SETTLE_TIMEOUT });
+    });
+  }
+
+  test('a namespace without failures says so', async ({ page }) => {
+    await page.goto('/contexts/sim-admin?namespace=legacy');
+    await expect(page.getByRole('heading', { name: 'No pull failures in sim-admin' })).toBeVisible({ timeout: SETTLE_TIMEOUT });
+  });
+
+  test('filters live in the URL and survive a reload', async ({ page }) => {
+    await openOverview(page);
+    await page.getByRole('group', { name: 'Filter by verdict' }).getByRole('button', { name: /Registry unreachable/ }).click();
+    await expect(page).toHaveURL(/verdict=registry-unreachable/);
+    await expect(page.locator('tbody[data-workload]')).toHaveCount(2);
+    await page.getByRole('searchbox').fill('tls');
+    await expect(page).toHaveURL(/q=tls/);
+    await expect(page.locator('tbody[data-workload]')).toHaveCount(1);
+    await page.reload();
+    await expect(page.getByRole('button', { name: /Registry unreachable/ })).toHaveAttribute('aria-pressed', 'true');
+    await expect(page.getByRole('searchbox')).toHaveValue('tls');
+    await expect(workloadGroup(page, 'network', 'tls-fail')).toHaveCount(1);
+
+    const namespace = page.getByRole('combobox', { name: 'Namespace' });
+    await namespace.fill('network');
+    await namespace.press('Enter');
+    await expect(page).toHaveURL(/namespace=network/);
+    await expect(page.getByText('in sim-admin, namespace network', { exact: true })).toBeVisible();
+  });
+
+  test('the context switcher opens the other context', async ({ page }) => {
+    await openOverview(page);
+    await page.getByRole('combobox', { name: 'Context' }).selectOption('sim-viewer');
+    await expect(page).toHaveURL(/\/contexts\/sim-viewer/);
+    await expect(workloadGroup(page, 'default', 'nginx-david')).toHaveCount(1, { timeout: SETTLE_TIMEOUT });
+  });
+
+  test('a failed refresh keeps the last data and says so', async ({ page }) => {
+    await openOverview(page);
+    await page.route('**/api/contexts/sim-admin/failures**', (route) =>
+      route.fulfill({
+        status: 502,
+        contentType: 'application/json',
+        body: JSON.stringify({ error: { code: 'unreachable', message: 'the cluster is not reachable: connection refused', reason: null, status: 502 } }),
+      }),
+    );
+    await expect(page.getByRole('status').filter({ hasText: 'refresh failed: the cluster is not reachable: connection refused' })).toBeVisible({ timeout: 20_000 });
+    await expect(page.getByRole('status')).toContainText('showing data from');
+    await expect(workloadGroup(page, 'default', 'nginx-david')).toHaveCount(1);
+  });
+
+  test('keyboard: Tab reaches the verdict chips and a pod link, Enter opens it', async ({ page }) => {
+    await openOverview(page, 'sim-admin', '?namespace=default');
+    const link = workloadGroup(page, 'default', 'nginx-david').getByRole('link', { name: 'nginx', exact: true });
+    await expect(link).toBeVisible({ timeout: SETTLE_TIMEOUT });
+    for (let presses = 0; presses < 40 && !(await link.evaluate((element) => element === document.activeElement)); presses++) {
+      await page.keyboard.press('Tab');
+    }
+    await expect(link).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page).toHaveURL(/\/namespaces\/default\/pods\/nginx-david-/);
+  });
+
+  test('fits a phone: one card per workload, nothing scrolls sideways', async ({ page }) => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await openOverview(page);
+    const card = page.locator('[data-workload-card="default/Deployment/nginx-david"]');
+    await expect(card.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'secret-not-attached', { timeout: SETTLE_TIMEOUT });
+    await expect(page.getByRole('table')).toBeHidden();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(page, 'overview-phone');
+  });
+
+  test('screenshots in light and dark mode', async ({ page }) => {
+    await page.setViewportSize({ width: 1440, height: 1000 });
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await openOverview(page);
+      await expect(workloadGroup(page, 'default', 'nginx-david').locator('[data-verdict]')).toBeVisible({ timeout: SETTLE_TIMEOUT });
+      await screenshot(page, `overview-${colorScheme}`);
+    }
+    mkdirSync('docs', { recursive: true });
+    copyFileSync('test-results/screenshots/overview-light.png', 'docs/overview.png');
+  });
+});

@@ -1,0 +1,24 @@
+import { expect, type Locator, type Page } from '@playwright/test';
+
+/** The simulated kubelet needs a few back-off rounds before every failure has its final reason. */
+export const SETTLE_TIMEOUT = 45_000;
+
+/** The table rows of one workload group (a `<tbody>` keyed namespace/kind/name). */
+export function workloadGroup(page: Page, namespace: string, name: string): Locator {
+  return page.locator(`tbody[data-workload^="${namespace}/"][data-workload$="/${name}"]`);
+}
+
+export async function openOverview(page: Page, context = 'sim-admin', query = ''): Promise<void> {
+  await page.goto(`/contexts/${context}${query}`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Image pull failures' })).toBeVisible();
+  // The table (cards on a phone) or the empty state: each means the first answer arrived.
+  const loaded = page
+    .getByRole('table')
+    .or(page.getByRole('list', { name: 'Failing workloads' }))
+    .or(page.getByRole('region', { name: /^No pull failures in / }));
+  await expect(loaded).toBeVisible({ timeout: SETTLE_TIMEOUT });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+}

@@ -1,0 +1,187 @@
+/**
+ * The overview's view of a failures response: filtering by verdict and text, counting verdicts for the filter
+ * chips, grouping containers under the workload a person manages, and the short ages and secret summaries the
+ * table shows. Pure, so the browser and the tests run the same code.
+ */
+import type { PullFailure, PullSecretState, VerdictCode, WorkloadRef } from './api/types';
+import { VERDICT_CODES } from './pull-verdict';
+
+export interface OverviewFilters {
+  /** Namespace the API is asked for; null for every namespace. */
+  namespace: string | null;
+  /** Free text; every whitespace-separated term must appear somewhere in the row. */
+  q: string;
+  /** Only this verdict; null for all. */
+  verdict: VerdictCode | null;
+}
+
+export interface WorkloadFailures {
+  /** Unique per namespace and workload (or bare pod): a stable React key and anchor. */
+  key: string;
+  namespace: string;
+  /** The managed object, or null for a bare pod (then `pods` holds that one pod). */
+  workload: WorkloadRef | null;
+  /** Distinct failing pods, in the order the API listed them. */
+  pods: string[];
+  /** The workload's failing pods out of all its pods, as the API counted them. */
+  podCounts: { failing: number; total: number };
+  failures: PullFailure[];
+}
+
+export interface VerdictCount {
+  code: VerdictCode;
+  count: number;
+}
+
+export type VerdictFamily = 'credentials' | 'missing' | 'network' | 'policy' | 'unknown';
+
+export type SecretStateTone = 'ok' | 'warn' | 'bad' | 'muted';
+
+export interface SecretStateSummary {
+  tone: SecretStateTone;
+  label: string;
+}
+
+/** Rows that pass the verdict and text filters (the namespace filter is applied by the API). */
+export function filterFailures(items: readonly PullFailure[], filters: Pick<OverviewFilters, 'q' | 'verdict'>): PullFailure[] {
+  const terms = filters.q.toLowerCase().split(/\s+/).filter(Boolean);
+  return items.filter((item) => {
+    if (filters.verdict && item.verdict.code !== filters.verdict) return false;
+    if (terms.length === 0) return true;
+    const haystack = searchText(item);
+    return terms.every((term) => haystack.includes(term));
+  });
+}
+
+/** One count per verdict present, in the verdict table's order (credential problems first). */
+export function countVerdicts(items: readonly PullFailure[]): VerdictCount[] {
+  const counts = new Map<VerdictCode, number>();
+  for (const item of items) counts.set(item.verdict.code, (counts.get(item.verdict.code) ?? 0) + 1);
+  return VERDICT_CODES.flatMap((code) => {
+    const count = counts.get(code);
+    return count ? [{ code, count }] : [];
+  });
+}
+
+/** Groups containers under their workload, keeping the API's order (namespace, then pod). */
+export function groupByWorkload(items: readonly PullFailure[]): WorkloadFailures[] {
+  const groups = new Map<string, WorkloadFailures>();
+  for (const item of items) {
+    const key = workloadGroupKey(item);
+    let group = groups.get(key);
+    if (!group) {
+      group = { key, namespace: item.namespace, workload: item.workload, pods: [], podCounts: item.workloadPods, failures: [] };
+      groups.set(key, group);
+    }
+    if (!group.pods.includes(item.pod)) group.pods.push(item.pod);
+    group.failures.push(item);
+  }
+  return [...groups.values()];
+}
+
+/** The colour family of a verdict badge: what kind of problem, so the eye can sort the list. */
+export function verdictFamily(code: VerdictCode): VerdictFamily {
+  switch (code) {
+    case 'missing-secret':
+    case 'secret-not-attached':
+    case 'credentials-rejected':
+    case 'secret-for-other-registry':
+    case 'pod-predates-service-account':
+    case 'malformed-secret':
+    case 'node-credentials':
+      return 'credentials';
+    case 'referenced-secret-missing':
+    case 'tag-not-found':
+    case 'invalid-reference':
+      return 'missing';
+    case 'registry-unreachable':
+    case 'rate-limited':
+      return 'network';
+    case 'platform-mismatch':
+    case 'never-pull':
+      return 'policy';
+    case 'unknown':
+      return 'unknown';
+  }
+}
+
+/** kubectl-style age: "45s", "3m", "2h", "5d", "1y"; "0s" for a time in the future (clock skew). */
+export function formatAge(since: string, now: number): string {
+  const start = Date.parse(since);
+  if (Number.isNaN(start)) return '—';
+  const seconds = Math.max(0, Math.floor((now - start) / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `${hours}h`;
+  const days = Math.floor(hours / 24);
+  if (days < 365) return `${days}d`;
+  return `${Math.floor(days / 365)}y`;
+}
+
+/** The pull-secret column in a few words, worst finding first. */
+export function summarizeSecretState(state: PullSecretState): SecretStateSummary {
+  if (!state.readable) {
+    return { tone: 'muted', label: state.attached.length ? `${state.attached.join(', ')} (unreadable)` : 'secrets unreadable' };
+  }
+  if (state.missing.length) return { tone: 'bad', label: `${state.missing.join(', ')} does not exist` };
+  if (state.malformed.length) return { tone: 'bad', label: `${state.malformed.join(', ')} malformed` };
+  if (state.matching.length) return { tone: 'ok', label: `${state.matching.join(', ')} matches` };
+  if (state.unattachedMatching.length) {
+    return { tone: 'warn', label: `${state.unattachedMatching.join(', ')} not attached` };
+  }
+  if (state.attached.length) return { tone: 'warn', label: `${state.attached.join(', ')} does not match` };
+  return { tone: 'muted', label: 'none' };
+}
+
+/** Reads the overview's URL query; unknown verdicts and blank values fall back to "all". */
+export function parseOverviewFilters(params: { get(name: string): string | null }): OverviewFilters {
+  const namespace = params.get('namespace')?.trim() || null;
+  const verdict = params.get('verdict');
+  return {
+    namespace,
+    q: params.get('q') ?? '',
+    verdict: isVerdictCode(verdict) ? verdict : null,
+  };
+}
+
+/** The overview's URL for a context and filters; empty filters are left out so links stay short. */
+export function overviewHref(context: string, filters: OverviewFilters): string {
+  const query = new URLSearchParams();
+  if (filters.namespace) query.set('namespace', filters.namespace);
+  if (filters.q.trim()) query.set('q', filters.q);
+  if (filters.verdict) query.set('verdict', filters.verdict);
+  const search = query.toString();
+  return `/contexts/${encodeURIComponent(context)}${search ? `?${search}` : ''}`;
+}
+
+export function podHref(context: string, namespace: string, pod: string): string {
+  return `/contexts/${encodeURIComponent(context)}/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`;
+}
+
+export function isVerdictCode(value: string | null | undefined): value is VerdictCode {
+  return (VERDICT_CODES as readonly string[]).includes(value ?? '');
+}
+
+function workloadGroupKey(item: PullFailure): string {
+  return item.workload
+    ? `${item.namespace}/${item.workload.kind}/${item.workload.name}`
+    : `${item.namespace}/Pod/${item.pod}`;
+}
+
+function searchText(item: PullFailure): string {
+  return [
+    item.namespace,
+    item.pod,
+    item.container,
+    item.imageInput,
+    item.image?.normalized ?? '',
+    item.workload ? `${item.workload.kind} ${item.workload.name}` : '',
+    item.reason,
+    item.verdict.code,
+    item.verdict.title,
+  ]
+    .join('\n')
+    .toLowerCase();
+}

@@ -1,0 +1,71 @@
+/**
+ * The UI's one path to data: a key factory from general to specific, one fetcher per read, and one
+ * `queryOptions` per data type. Every failure arrives as an ApiRequestError with the server's message.
+ */
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { apiErrorFrom, ApiRequestError } from '../api/errors';
+import type { ContextsResponse, FailuresResponse, PodDiagnosis } from '../api/types';
+
+/** Overview and detail poll at this pace: an on-call engineer watches a fix land without reloading. */
+export const REFRESH_INTERVAL_MS = 5_000;
+
+export const clusterKeys = {
+  all: ['cluster'] as const,
+  contexts: () => [...clusterKeys.all, 'contexts'] as const,
+  context: (context: string) => [...clusterKeys.all, context] as const,
+  failures: (context: string, namespace: string | null) => [...clusterKeys.context(context), 'failures', namespace ?? ''] as const,
+  pod: (context: string, namespace: string, pod: string) => [...clusterKeys.context(context), 'pods', namespace, pod] as const,
+};
+
+export function contextsQuery() {
+  return queryOptions({
+    queryKey: clusterKeys.contexts(),
+    queryFn: ({ signal }) => getJson<ContextsResponse>('/api/contexts', signal),
+    staleTime: 30_000,
+  });
+}
+
+export function failuresQuery(context: string, namespace: string | null) {
+  const search = namespace ? `?${new URLSearchParams({ namespace })}` : '';
+  return queryOptions({
+    queryKey: clusterKeys.failures(context, namespace),
+    queryFn: ({ signal }) => getJson<FailuresResponse>(`${contextPath(context)}/failures${search}`, signal),
+    refetchInterval: REFRESH_INTERVAL_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function podDiagnosisQuery(context: string, namespace: string, pod: string) {
+  return queryOptions({
+    queryKey: clusterKeys.pod(context, namespace, pod),
+    queryFn: ({ signal }) =>
+      getJson<PodDiagnosis>(
+        `${contextPath(context)}/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`,
+        signal,
+      ),
+    refetchInterval: REFRESH_INTERVAL_MS,
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** The one fetch: a refused connection or an error body both become an ApiRequestError a page can show. */
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store', signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiRequestError({
+      code: 'unreachable',
+      message: 'the pullfix server did not answer: is it still running?',
+      reason: null,
+      status: 0,
+    });
+  }
+  if (!response.ok) throw await apiErrorFrom(response);
+  return (await response.json()) as T;
+}
+
+function contextPath(context: string): string {
+  return `/api/contexts/${encodeURIComponent(context)}`;
+}
