@@ -1,9 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
-import os from 'node:os';
-import path from 'node:path';
 import { NextRequest } from 'next/server';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as postImageFix } from '../../app/api/contexts/[context]/namespaces/[namespace]/image-fixes/route';
@@ -12,28 +8,23 @@ import { POST as postCheck } from '../../app/api/registry/check/route';
 import type { ApiErrorBody, ImageFixResponse, PodRegistryInfo, RegistryCheckResponse } from '../../lib/api/types';
 import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
+import { startSimCli, type SimProcess } from '../support/sim-cli';
 
 /**
  * The registry routes against the whole demo cluster from the simulator's CLI: its API server holds the demo's
  * pods and secrets, its registries serve the demo's images over the Distribution API (Docker Hub's bearer-token
  * flow included), and the app finds them through the registries.json the CLI writes.
  */
-const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-registry-routes-'));
-let simulator: ChildProcess | null = null;
+let simulator: SimProcess | null = null;
 
 const CSRF = 'test-csrf-token-4b1d';
 const DAVID_PASSWORD = 'Dav1d-pull-2024';
 const OTHER_PASSWORD = 'other-pass';
 
 beforeAll(async () => {
-  const kubeconfig = path.join(directory, 'kubeconfig');
-  simulator = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--scenario', 'demo', '--port', '0', '--kubeconfig', kubeconfig], {
-    cwd: path.resolve(__dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await waitForReady(simulator, 90_000);
-  process.env.PULLFIX_KUBECONFIG = kubeconfig;
-  process.env.PULLFIX_REGISTRY_CONFIG = path.join(directory, 'registries.json');
+  simulator = await startSimCli('demo');
+  process.env.PULLFIX_KUBECONFIG = simulator.kubeconfig;
+  process.env.PULLFIX_REGISTRY_CONFIG = simulator.registries;
   reloadKubeConfig();
   await createSecret('default', 'metadata-creds', '169.254.169.254');
   await createSecret('default', 'gce-creds', 'metadata.google.internal');
@@ -50,12 +41,7 @@ afterAll(async () => {
   delete process.env.PULLFIX_KUBECONFIG;
   delete process.env.PULLFIX_REGISTRY_CONFIG;
   reloadKubeConfig();
-  if (simulator && simulator.exitCode === null) {
-    const exited = new Promise((resolve) => simulator?.once('exit', resolve));
-    simulator.kill('SIGTERM');
-    await exited;
-  }
-  fs.rmSync(directory, { recursive: true, force: true });
+  await simulator?.stop();
 });
 
 // Everything here runs on loopback; a request anywhere else is recorded and stopped before a socket opens.
@@ -77,26 +63,6 @@ afterEach(() => expect(offLoopback).toEqual([]));
 function hostOf(options: unknown): string | undefined {
   const record = options as { hostname?: string; host?: string } | undefined;
   return record?.hostname ?? record?.host?.replace(/:\d+$/, '');
-}
-
-function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`the simulator did not print "ready" within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (/^ready \S+ \S+$/m.test(stdout)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the simulator exited with ${code} before it was ready; stderr:\n${stderr}`));
-    });
-  });
 }
 
 async function createSecret(namespace: string, name: string, server: string): Promise<void> {

@@ -6,7 +6,7 @@ import { KubeError } from '../../lib/kube/errors';
 import { getFixOptions } from '../../lib/kube/fix/options';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
-import { startSimCli, type SimProcess } from './sim-cli';
+import { startSimCli, type SimProcess } from '../support/sim-cli';
 
 /**
  * lib/kube/fix against the demo cluster from the simulator's CLI: its controllers roll out what the fixes

@@ -1,61 +1,27 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailuresResponse } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
+import { startSimCli, type SimProcess } from '../support/sim-cli';
 
 /**
  * The whole simulated cluster from the CLI with the demo scenario: a real kubelet pulling from the scenario's
  * registries wrote these statuses and events, so this checks lib/kube against a cluster it did not seed.
  */
-const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-demo-'));
-let simulator: ChildProcess | null = null;
+let simulator: SimProcess | null = null;
 
 beforeAll(async () => {
-  const kubeconfig = path.join(directory, 'kubeconfig');
-  simulator = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--scenario', 'demo', '--port', '0', '--kubeconfig', kubeconfig], {
-    cwd: path.resolve(__dirname, '../..'),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await waitForReady(simulator, 90_000);
-  process.env.PULLFIX_KUBECONFIG = kubeconfig;
+  simulator = await startSimCli('demo');
+  process.env.PULLFIX_KUBECONFIG = simulator.kubeconfig;
   reloadKubeConfig();
 }, 100_000);
 
 afterAll(async () => {
   delete process.env.PULLFIX_KUBECONFIG;
   reloadKubeConfig();
-  if (simulator && simulator.exitCode === null) {
-    const exited = new Promise((resolve) => simulator?.once('exit', resolve));
-    simulator.kill('SIGTERM');
-    await exited;
-  }
-  fs.rmSync(directory, { recursive: true, force: true });
+  await simulator?.stop();
 });
-
-function waitForReady(child: ChildProcess, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`the simulator did not print "ready" within ${timeoutMs} ms; stderr:\n${stderr}`)), timeoutMs);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (/^ready \S+ \S+$/m.test(stdout)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the simulator exited with ${code} before it was ready; stderr:\n${stderr}`));
-    });
-  });
-}
 
 /** The simulated kubelet starts pulling once the server is ready: wait until the failing containers stop changing. */
 async function settledFailures(): Promise<FailuresResponse> {

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { NextRequest } from 'next/server';
 import { parse, parseAllDocuments } from 'yaml';
+import { startSimCli } from '../support/sim-cli';
 
 /**
  * The app's route handlers, found on disk so new endpoints join the sweeps by themselves, driven in-process
@@ -94,44 +93,13 @@ export interface DemoCluster {
 }
 
 export async function startDemoCluster(): Promise<DemoCluster> {
-  const directory = mkdtempSync(join(tmpdir(), 'pullfix-sweep-'));
-  const kubeconfig = join(directory, 'kubeconfig');
-  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['sim/main.ts', '--scenario', 'demo', '--port', '0', '--kubeconfig', kubeconfig], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await readyLine(child);
+  const simulator = await startSimCli('demo', 60_000);
   return {
-    kubeconfig,
-    registries: join(directory, 'registries.json'),
-    secretValues: scenarioSecrets(kubeconfig),
-    close: async () => {
-      const exited = new Promise((done) => child.once('exit', done));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(directory, { recursive: true, force: true });
-    },
+    kubeconfig: simulator.kubeconfig,
+    registries: simulator.registries,
+    secretValues: scenarioSecrets(simulator.kubeconfig),
+    close: () => simulator.stop(),
   };
-}
-
-function readyLine(child: ChildProcess): Promise<void> {
-  return new Promise((resolveReady, reject) => {
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => reject(new Error(`the simulator did not print "ready" within 60 s:\n${stderr}`)), 60_000);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (/^ready /m.test(stdout)) {
-        clearTimeout(timer);
-        resolveReady();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the simulator exited (${code}) before it was ready:\n${stderr}`));
-    });
-  });
 }
 
 const MIN_SECRET_LENGTH = 6;

@@ -3,16 +3,21 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-/** The whole simulated cluster started by its CLI, as a person would start it: `npm run sim -- --scenario demo`. */
+/**
+ * The whole simulated cluster started by its CLI, as a person would start it (`npm run sim -- --scenario demo`):
+ * its API server, controllers and kubelet, and the registries the kubelet pulls from.
+ */
 export interface SimProcess {
   url: string;
   kubeconfig: string;
+  /** The registry endpoint map the CLI writes beside the kubeconfig, for PULLFIX_REGISTRY_CONFIG. */
+  registries: string;
   directory: string;
   stop(): Promise<void>;
 }
 
 export async function startSimCli(scenario = 'demo', timeoutMs = 90_000): Promise<SimProcess> {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-fix-'));
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-sim-'));
   const kubeconfig = path.join(directory, 'kubeconfig');
   const child = spawn(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--scenario', scenario, '--port', '0', '--kubeconfig', kubeconfig], {
     cwd: path.resolve(__dirname, '../..'),
@@ -22,6 +27,7 @@ export async function startSimCli(scenario = 'demo', timeoutMs = 90_000): Promis
   return {
     url,
     kubeconfig,
+    registries: path.join(directory, 'registries.json'),
     directory,
     stop: async () => {
       if (child.exitCode === null) {
