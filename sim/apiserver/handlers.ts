@@ -24,7 +24,7 @@ import {
 } from './status';
 import { requestedReplicas, toScale } from './scale';
 import { toTable } from './table';
-import { validateObject, validatePodUpdate, validateSecretUpdate } from './validation';
+import { validateJobUpdate, validateObject, validatePodUpdate, validateSecretUpdate } from './validation';
 
 /**
  * The REST verbs over the object store: get, list, create, update, patch, delete and deletecollection, with the
@@ -300,6 +300,7 @@ function writeChange(request: ResourceRequest, current: KubeObject, proposed: Ku
   const updateCauses = [
     ...(type.resource === 'pods' && info.subresource !== 'status' ? validatePodUpdate(current, next) : []),
     ...(type.resource === 'secrets' ? validateSecretUpdate(current, next) : []),
+    ...(type.resource === 'jobs' && info.subresource !== 'status' ? validateJobUpdate(current, next) : []),
   ];
   const causes = updateCauses.length > 0 ? updateCauses : validateObject(type.resource, next);
   if (causes.length > 0) throw invalid(type.kind, type.group, info.name, causes);

@@ -2,10 +2,12 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiServerOptions, RunningApiServer, SimUser } from '../contracts';
+import type { ObjectStore } from '../store';
 import { decodeObjectBody } from './body';
 import { discoveryDocument, type DiscoveryDocument } from './discovery';
 import { handleResourceRequest, qualified, type ResourceRequest, type ResourceRequestInfo } from './handlers';
-import { forbiddenReason, isAllowed, isNonResourceAllowed, type ResourceAttributes } from './rbac';
+import { impersonatedIdentity } from './impersonation';
+import { forbiddenReason, isAllowed, isNonResourceAllowed, type Identity, type ResourceAttributes } from './rbac';
 import { parseRequestInfo, type RequestInfo } from './request-info';
 import { ListCache } from './list-cache';
 import { AUTHORIZATION_GROUP, RESOURCE_TYPES } from './resources';
@@ -13,7 +15,8 @@ import { ApiError, forbidden, methodNotAllowed, pathNotFound, unauthorized } fro
 import { serveWatch } from './watch';
 
 /**
- * The simulated kube-apiserver: HTTPS on 127.0.0.1, bearer-token authentication, RBAC, discovery, and REST
+ * The simulated kube-apiserver: HTTPS on 127.0.0.1, bearer-token authentication, impersonation, RBAC (the scenario
+ * users' rules and the stored Roles and bindings), discovery, and REST
  * (with watch) over the object store. Every request is recorded in `requestLog` for the API-call budget tests.
  */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
@@ -46,19 +49,20 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
     const user = authenticate(request.headers.authorization, usersByToken);
     try {
       if (!user) throw unauthorized();
+      const identity = impersonatedIdentity(user, request.headersDistinct, options.store);
       const url = new URL(request.url ?? '/', 'https://127.0.0.1');
       const info = parseRequestInfo(request.method ?? 'GET', url.pathname, url.searchParams);
       if (!info.isResourceRequest) {
-        const document = nonResourceDocument(info, user, serverAddress(server), request.headers.accept ?? '');
+        const document = nonResourceDocument(info, identity, options.store, serverAddress(server), request.headers.accept ?? '');
         respond(200, document.body, user, document.contentType);
         return;
       }
       if (info.group === AUTHORIZATION_GROUP && info.resource === 'selfsubjectaccessreviews') {
-        respond(201, selfSubjectAccessReview(info, user, request.headers['content-type'] ?? '', body), user);
+        respond(201, selfSubjectAccessReview(info, identity, options.store, request.headers['content-type'] ?? '', body), user);
         return;
       }
       const resourceInfo = routableResource(info);
-      authorize(user, resourceInfo);
+      authorize(identity, resourceInfo, options.store);
       const resourceRequest: ResourceRequest = {
         info: resourceInfo,
         query: url.searchParams,
@@ -110,12 +114,13 @@ function authenticate(header: string | undefined, usersByToken: Map<string, SimU
 
 function nonResourceDocument(
   info: Extract<RequestInfo, { isResourceRequest: false }>,
-  user: SimUser,
+  identity: Identity,
+  store: ObjectStore,
   address: string,
   accept: string,
 ): DiscoveryDocument {
-  if (!isNonResourceAllowed(user, { verb: info.verb, path: info.path })) {
-    throw new ApiError(403, 'Forbidden', `forbidden: User "${user.username}" cannot ${info.verb} path "${info.path}"`, {});
+  if (!isNonResourceAllowed(identity, { verb: info.verb, path: info.path }, store)) {
+    throw new ApiError(403, 'Forbidden', `forbidden: User "${identity.username}" cannot ${info.verb} path "${info.path}"`, {});
   }
   const document = info.verb === 'get' ? discoveryDocument(info.path, address, accept) : undefined;
   if (document === undefined) throw pathNotFound();
@@ -132,7 +137,7 @@ function routableResource(info: Extract<RequestInfo, { isResourceRequest: true }
   return { ...info, resourceType: type };
 }
 
-function authorize(user: SimUser, info: ResourceRequestInfo): void {
+function authorize(identity: Identity, info: ResourceRequestInfo, store: ObjectStore): void {
   const attributes: ResourceAttributes = {
     verb: info.verb,
     group: info.group,
@@ -141,10 +146,16 @@ function authorize(user: SimUser, info: ResourceRequestInfo): void {
     namespace: info.namespace,
     name: info.name,
   };
-  if (!isAllowed(user, attributes)) throw forbidden(qualified(info), info.name, forbiddenReason(user, attributes));
+  if (!isAllowed(identity, attributes, store)) throw forbidden(qualified(info), info.name, forbiddenReason(identity, attributes));
 }
 
-function selfSubjectAccessReview(info: Extract<RequestInfo, { isResourceRequest: true }>, user: SimUser, contentType: string, body: Buffer): unknown {
+function selfSubjectAccessReview(
+  info: Extract<RequestInfo, { isResourceRequest: true }>,
+  identity: Identity,
+  store: ObjectStore,
+  contentType: string,
+  body: Buffer,
+): unknown {
   if (info.verb !== 'create' || info.name) throw pathNotFound();
   const review = decodeObjectBody(contentType, body);
   const spec = (review.spec ?? {}) as {
@@ -154,16 +165,20 @@ function selfSubjectAccessReview(info: Extract<RequestInfo, { isResourceRequest:
   let allowed: boolean;
   if (spec.resourceAttributes) {
     const requested = spec.resourceAttributes;
-    allowed = isAllowed(user, {
-      verb: requested.verb ?? '',
-      group: requested.group ?? '',
-      resource: requested.resource ?? '',
-      subresource: requested.subresource ?? '',
-      namespace: requested.namespace ?? '',
-      name: requested.name ?? '',
-    });
+    allowed = isAllowed(
+      identity,
+      {
+        verb: requested.verb ?? '',
+        group: requested.group ?? '',
+        resource: requested.resource ?? '',
+        subresource: requested.subresource ?? '',
+        namespace: requested.namespace ?? '',
+        name: requested.name ?? '',
+      },
+      store,
+    );
   } else if (spec.nonResourceAttributes) {
-    allowed = isNonResourceAllowed(user, { verb: spec.nonResourceAttributes.verb ?? '', path: spec.nonResourceAttributes.path ?? '' });
+    allowed = isNonResourceAllowed(identity, { verb: spec.nonResourceAttributes.verb ?? '', path: spec.nonResourceAttributes.path ?? '' }, store);
   } else {
     throw new ApiError(422, 'Invalid', 'SelfSubjectAccessReview.authorization.k8s.io "" is invalid: spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified', {
       kind: 'SelfSubjectAccessReview',

@@ -195,6 +195,22 @@ describe('kubectl patch', () => {
     );
   });
 
+  it('patching a Job\'s pod template fails with the real 422 line, dry run or not', async () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'migrate', image: 'busybox:1.36' }] } } } };
+    expect((await kubectl(['create', '-f', '-'], { input: JSON.stringify(job) })).stdout.trim()).toBe('job.batch/migrate created');
+    const patch = ['patch', 'job', 'migrate', '-p', '{"spec":{"template":{"spec":{"imagePullSecrets":[{"name":"regcred"}]}}}}'];
+    for (const args of [[...patch, '--dry-run=server'], patch]) {
+      const result = await kubectl(args);
+      expect(result.code).toBe(1);
+      const line = result.stderr.split('\n')[0]!;
+      expect(line.startsWith('The Job "migrate" is invalid: spec.template: Invalid value: core.PodTemplateSpec{')).toBe(true);
+      expect(line).toContain('"imagePullSecrets":[{"name":"regcred"}]');
+      expect(line.endsWith('}: field is immutable')).toBe(true);
+    }
+    const template = (cluster.store.get('jobs', 'default', 'migrate')!.spec as { template: { spec: Record<string, unknown> } }).template;
+    expect(template.spec.imagePullSecrets).toBeUndefined();
+  });
+
   it('patching a pod image is allowed', async () => {
     const result = await kubectl(['patch', 'pod', 'web-7d4b9c-x2x9k', '-p', '{"spec":{"containers":[{"name":"web","image":"nginx:1.27"}]}}']);
     expect(result.stdout.trim()).toBe('pod/web-7d4b9c-x2x9k patched');

@@ -44,6 +44,8 @@ function type(
   };
 }
 
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
 export const RESOURCE_TYPES: ResourceType[] = [
   type('namespaces', 'Namespace', '', { namespaced: false, shortNames: ['ns'] }),
   type('nodes', 'Node', '', { namespaced: false, shortNames: ['no'] }),
@@ -51,12 +53,17 @@ export const RESOURCE_TYPES: ResourceType[] = [
   type('secrets', 'Secret', '', { status: false, spec: false }),
   type('serviceaccounts', 'ServiceAccount', '', { shortNames: ['sa'], status: false, spec: false }),
   type('events', 'Event', '', { shortNames: ['ev'], status: false, spec: false }),
+  type('services', 'Service', '', { shortNames: ['svc'], all: true }),
   type('deployments', 'Deployment', 'apps', { shortNames: ['deploy'], all: true, scale: true }),
   type('replicasets', 'ReplicaSet', 'apps', { shortNames: ['rs'], all: true, scale: true }),
   type('statefulsets', 'StatefulSet', 'apps', { shortNames: ['sts'], all: true, scale: true }),
   type('daemonsets', 'DaemonSet', 'apps', { shortNames: ['ds'], all: true }),
   type('jobs', 'Job', 'batch', { all: true }),
   type('cronjobs', 'CronJob', 'batch', { shortNames: ['cj'], all: true }),
+  type('roles', 'Role', RBAC_GROUP, { status: false, spec: false }),
+  type('rolebindings', 'RoleBinding', RBAC_GROUP, { status: false, spec: false }),
+  type('clusterroles', 'ClusterRole', RBAC_GROUP, { namespaced: false, status: false, spec: false }),
+  type('clusterrolebindings', 'ClusterRoleBinding', RBAC_GROUP, { namespaced: false, status: false, spec: false }),
 ];
 
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io';

@@ -90,7 +90,7 @@ describe('discovery', () => {
   it('serves legacy discovery with singular names, short names, verbs and categories', async () => {
     expect((await call('GET', '/api')).body).toMatchObject({ kind: 'APIVersions', versions: ['v1'] });
     const groups = (await call('GET', '/apis')).body.groups.map((group: { name: string }) => group.name);
-    expect(groups).toEqual(['apps', 'batch', 'authorization.k8s.io']);
+    expect(groups).toEqual(['apps', 'batch', 'rbac.authorization.k8s.io', 'authorization.k8s.io']);
     const core = (await call('GET', '/api/v1')).body;
     expect(core).toMatchObject({ kind: 'APIResourceList', groupVersion: 'v1' });
     expect(core.resources).toContainEqual({
@@ -104,10 +104,18 @@ describe('discovery', () => {
     });
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'pods/status', verbs: ['get', 'patch', 'update'] }));
     expect(core.resources).toContainEqual(expect.objectContaining({ name: 'namespaces', namespaced: false, shortNames: ['ns'] }));
+    expect(core.resources).toContainEqual(expect.objectContaining({ name: 'services', namespaced: true, kind: 'Service', shortNames: ['svc'], categories: ['all'] }));
     const apps = (await call('GET', '/apis/apps/v1')).body;
     expect(apps.resources).toContainEqual(expect.objectContaining({ name: 'deployments', shortNames: ['deploy'], kind: 'Deployment' }));
     const batch = (await call('GET', '/apis/batch/v1')).body;
     expect(batch.resources.map((resource: { name: string }) => resource.name)).toEqual(['jobs', 'jobs/status', 'cronjobs', 'cronjobs/status']);
+    const rbac = (await call('GET', '/apis/rbac.authorization.k8s.io/v1')).body;
+    expect(rbac.resources.map((resource: { name: string; namespaced: boolean }) => `${resource.name} ${resource.namespaced}`)).toEqual([
+      'roles true',
+      'rolebindings true',
+      'clusterroles false',
+      'clusterrolebindings false',
+    ]);
     const authorization = (await call('GET', '/apis/authorization.k8s.io/v1')).body;
     expect(authorization.resources).toEqual([
       { name: 'selfsubjectaccessreviews', singularName: 'selfsubjectaccessreview', namespaced: false, kind: 'SelfSubjectAccessReview', verbs: ['create'] },
@@ -131,13 +139,13 @@ describe('discovery', () => {
       subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] }],
     });
     const groups = await call('GET', '/apis', { accept });
-    expect(groups.body.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(['apps', 'batch', 'authorization.k8s.io']);
+    expect(groups.body.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(['apps', 'batch', 'rbac.authorization.k8s.io', 'authorization.k8s.io']);
     expect((await call('GET', '/apis')).headers['content-type']).toBe('application/json');
   });
 
   it('serves an OpenAPI v3 index whose documents declare fieldValidation on PATCH', async () => {
     const index = (await call('GET', '/openapi/v3')).body;
-    expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/authorization.k8s.io/v1']);
+    expect(Object.keys(index.paths)).toEqual(['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/rbac.authorization.k8s.io/v1', 'apis/authorization.k8s.io/v1']);
     const documentPath = index.paths['apis/apps/v1'].serverRelativeURL as string;
     const document = (await call('GET', documentPath)).body;
     const patch = document.paths['/apis/apps/v1/namespaces/{namespace}/deployments/{name}'].patch;
@@ -245,6 +253,15 @@ describe('create', () => {
       status: 422,
       body: { reason: 'Invalid', message: 'Secret "x" is invalid: data[.dockerconfigjson]: Required value', details: { name: 'x', kind: 'Secret' } },
     });
+  });
+
+  it('names RBAC objects by path segment, so system:-style names are valid and a % is not', async () => {
+    const role = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] };
+    const created = await call('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { body: { ...role, metadata: { name: 'system:pullfix:reader' } } });
+    expect(created).toMatchObject({ status: 201, body: { kind: 'ClusterRole', metadata: { name: 'system:pullfix:reader' } } });
+    expect(created.body.metadata.namespace).toBeUndefined();
+    const invalid = await call('POST', '/apis/rbac.authorization.k8s.io/v1/clusterroles', { body: { ...role, metadata: { name: 'fifty%' } } });
+    expect(invalid).toMatchObject({ status: 422, body: { message: `ClusterRole.rbac.authorization.k8s.io "fifty%" is invalid: metadata.name: Invalid value: "fifty%": may not contain '%'` } });
   });
 
   it('goes through admission, and maps an AdmissionError to a Status', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeObject } from '../store';
 import { applyCreateDefaults, defaultImagePullPolicy } from './defaults';
-import { UPDATABLE_POD_SPEC_FIELDS, validateObject, validatePodUpdate, validateSecretUpdate } from './validation';
+import { UPDATABLE_POD_SPEC_FIELDS, validateJobUpdate, validateObject, validatePodUpdate, validateSecretUpdate } from './validation';
 
 const basePod: KubeObject = {
   apiVersion: 'v1',
@@ -19,6 +19,32 @@ const basePod: KubeObject = {
 function withSpec(changes: Record<string, unknown>): KubeObject {
   return { ...basePod, spec: { ...(basePod.spec as object), ...changes } };
 }
+
+const baseJob: KubeObject = {
+  apiVersion: 'batch/v1',
+  kind: 'Job',
+  metadata: { name: 'migrate', namespace: 'default' },
+  spec: { backoffLimit: 6, template: { metadata: { labels: { 'job-name': 'migrate' } }, spec: { containers: [{ name: 'migrate', image: 'api:2.1' }] } } },
+};
+
+describe('validateJobUpdate', () => {
+  it('allows changes outside the pod template', () => {
+    expect(validateJobUpdate(baseJob, { ...baseJob, spec: { ...(baseJob.spec as object), backoffLimit: 2 } })).toEqual([]);
+  });
+
+  it('refuses a new pull secret on the template with the real field, reason and words', () => {
+    const template = { metadata: { labels: { 'job-name': 'migrate' } }, spec: { containers: [{ name: 'migrate', image: 'api:2.1' }], imagePullSecrets: [{ name: 'regcred' }] } };
+    const causes = validateJobUpdate(baseJob, { ...baseJob, spec: { ...(baseJob.spec as object), template } });
+    expect(causes).toEqual([
+      {
+        reason: 'FieldValueInvalid',
+        field: 'spec.template',
+        message:
+          'Invalid value: core.PodTemplateSpec{ObjectMeta:{"labels":{"job-name":"migrate"}}, Spec:{"containers":[{"name":"migrate","image":"api:2.1"}],"imagePullSecrets":[{"name":"regcred"}]}}: field is immutable',
+      },
+    ]);
+  });
+});
 
 describe('validatePodUpdate', () => {
   it.each([

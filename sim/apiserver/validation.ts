@@ -4,7 +4,8 @@ import type { StatusCause } from './status';
 
 /**
  * The validation rules of the real API server that matter to image-pull work: names, pod containers, pull
- * secret payloads, and pod spec immutability (`ValidatePodUpdate`), with the real field paths and words.
+ * secret payloads, pod spec immutability (`ValidatePodUpdate`) and Job template immutability (`ValidateJobSpecUpdate`),
+ * with the real field paths and words.
  */
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -60,6 +61,20 @@ export function validatePodUpdate(oldPod: KubeObject, newPod: KubeObject): Statu
   return [forbiddenCause('spec', detail)];
 }
 
+/**
+ * A Job's pod template never changes (`ValidateImmutableField` on `spec.template`): adding a pull secret means
+ * recreating the Job. The real server prints the new value with Go's %#v; JSON inside the same type name stands
+ * in for it. The exception for suspended Jobs that never started (scheduling fields only) is not modelled.
+ */
+export function validateJobUpdate(oldJob: KubeObject, newJob: KubeObject): StatusCause[] {
+  const oldTemplate = record(oldJob.spec).template;
+  const newTemplate = record(newJob.spec).template;
+  if (deepEqual(oldTemplate, newTemplate)) return [];
+  const { metadata, spec } = record(newTemplate);
+  const shown = `core.PodTemplateSpec{ObjectMeta:${JSON.stringify(metadata ?? {})}, Spec:${JSON.stringify(spec ?? {})}}`;
+  return [{ reason: 'FieldValueInvalid', message: `Invalid value: ${shown}: field is immutable`, field: 'spec.template' }];
+}
+
 /** A secret's type never changes, and an immutable secret's data neither (`ValidateSecretUpdate`). */
 export function validateSecretUpdate(oldSecret: KubeObject, newSecret: KubeObject): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -97,6 +112,7 @@ function validateName(resource: string, name: string | undefined): StatusCause[]
   if (!name) {
     return [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }];
   }
+  if (RBAC_RESOURCES.has(resource)) return validatePathSegmentName(name);
   const label = resource === 'namespaces';
   const pattern = label ? DNS_LABEL : DNS_SUBDOMAIN;
   if (name.length <= (label ? 63 : 253) && pattern.test(name)) return [];
@@ -104,6 +120,18 @@ function validateName(resource: string, name: string | undefined): StatusCause[]
     ? `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`
     : `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
   return [{ reason: 'FieldValueInvalid', message, field: 'metadata.name' }];
+}
+
+// RBAC objects are named like `system:controller:foo`: the registry checks only that the name fits in a URL path segment.
+const RBAC_RESOURCES = new Set(['roles', 'rolebindings', 'clusterroles', 'clusterrolebindings']);
+
+function validatePathSegmentName(name: string): StatusCause[] {
+  const invalidName = (detail: string): StatusCause[] => [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": ${detail}`, field: 'metadata.name' }];
+  if (name === '.' || name === '..') return invalidName(`may not be '${name}'`);
+  for (const illegal of ['/', '%']) {
+    if (name.includes(illegal)) return invalidName(`may not contain '${illegal}'`);
+  }
+  return [];
 }
 
 function validatePodSpec(spec: Record<string, unknown>, path: string): StatusCause[] {

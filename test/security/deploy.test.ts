@@ -2,26 +2,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseAllDocuments, stringify } from 'yaml';
+import { parseAllDocuments } from 'yaml';
 import { startApiServer } from '../../sim/apiserver';
-import type { PolicyRule, RunningApiServer, SimUser } from '../../sim/contracts';
+import type { RunningApiServer, SimUser } from '../../sim/contracts';
 import { writeKubeconfig } from '../../sim/kubeconfig';
 import { ObjectStore, type KubeObject } from '../../sim/store';
 import { generateServingCertificate } from '../../sim/tls';
-import { kubectl } from './kubectl';
+import { kubectl, type KubectlResult } from './kubectl';
 
 /**
- * The deploy/ manifests against the simulator: rendered by kubectl's kustomize, applied with a server-side dry
- * run, and the ServiceAccount's RBAC checked with `kubectl auth can-i` (the simulator has no impersonation, so
- * the account's rules, derived from the rendered Roles and bindings, are given to a user whose token the test
- * holds). Every check the features make must be allowed; everything else listed must be denied.
+ * The deploy/ manifests against the simulator, as the real kubectl sends them: each overlay is applied with a
+ * server-side dry run, then for real to a fresh simulator, and the ServiceAccount's RBAC, which the simulator
+ * evaluates from the applied Roles and bindings, is checked with `kubectl auth can-i --as` the account. Every call
+ * the features make must be allowed; everything else listed must be denied.
  */
 
 const ROOT = resolve(__dirname, '../..');
 const SERVICE_ACCOUNT = 'system:serviceaccount:pullfix:pullfix';
 const ADMIN: SimUser = { name: 'admin', username: 'admin', token: 'deploy-admin-token', rules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }] };
-
-type Manifest = KubeObject & { rules?: PolicyRule[]; roleRef?: { kind: string; name: string }; subjects?: { kind: string; name: string; namespace?: string }[] };
+const OVERLAYS = ['cluster-secrets', 'namespaced-secrets'];
+/** The namespaces the cluster has before pullfix is deployed: `shop` is the one the namespaced overlay grants. */
+const EXISTING_NAMESPACES = ['shop', 'default'];
 
 /** The fields of the rendered pod spec the lock-down checks read. */
 interface PodSpec {
@@ -37,40 +38,57 @@ interface PodSpec {
   }[];
 }
 
-interface Overlay {
-  name: string;
-  manifests: Manifest[];
-  user: SimUser;
+interface Simulator {
+  store: ObjectStore;
   server: RunningApiServer;
   kubeconfig: string;
 }
 
+interface Overlay {
+  name: string;
+  directory: string;
+  manifests: KubeObject[];
+  /** A simulator the overlay was applied to for real, and what `kubectl apply` answered. */
+  deployed: Simulator;
+  applied: KubectlResult;
+}
+
 let home: string;
+const simulators: Simulator[] = [];
 const overlays = new Map<string, Overlay>();
 
 beforeAll(async () => {
   home = mkdtempSync(join(tmpdir(), 'pullfix-deploy-'));
-  for (const name of ['cluster-secrets', 'namespaced-secrets']) {
-    const rendered = await kubectl(['kustomize', join(ROOT, 'deploy/overlays', name)], { home });
+  for (const name of OVERLAYS) {
+    const directory = join(ROOT, 'deploy/overlays', name);
+    const rendered = await kubectl(['kustomize', directory], { home });
     expect(rendered.stderr).toBe('');
-    const manifests = parseAllDocuments(rendered.stdout).map((document) => document.toJS() as Manifest);
-    const user: SimUser = { name: 'pullfix', username: SERVICE_ACCOUNT, token: `sa-token-${name}`, rules: serviceAccountRules(manifests) };
-    const store = new ObjectStore();
-    for (const namespace of ['pullfix', 'shop', 'default']) {
-      store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, status: { phase: 'Active' } });
-    }
-    const tls = generateServingCertificate();
-    const server = await startApiServer({ store, users: [ADMIN, user], port: 0, admit: (_resource, object) => object, tls });
-    const kubeconfig = join(home, `${name}.kubeconfig`);
-    writeKubeconfig(kubeconfig, server.url, tls.caPem, [ADMIN, user], 'default');
-    overlays.set(name, { name, manifests, user, server, kubeconfig });
+    const manifests = parseAllDocuments(rendered.stdout).map((document) => document.toJS() as KubeObject);
+    const deployed = await startSimulator(`${name}-deployed`, EXISTING_NAMESPACES);
+    const applied = await kubectl([`--kubeconfig=${deployed.kubeconfig}`, 'apply', '-k', directory], { home });
+    overlays.set(name, { name, directory, manifests, deployed, applied });
   }
 });
 
 afterAll(async () => {
-  for (const overlay of overlays.values()) await overlay.server.close();
+  for (const simulator of simulators) await simulator.server.close();
   if (home) rmSync(home, { recursive: true, force: true });
 });
+
+/** A fresh simulated cluster with only `namespaces`, and an admin kubeconfig for it. */
+async function startSimulator(name: string, namespaces: string[]): Promise<Simulator> {
+  const store = new ObjectStore();
+  for (const namespace of namespaces) {
+    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace }, status: { phase: 'Active' } });
+  }
+  const tls = generateServingCertificate();
+  const server = await startApiServer({ store, users: [ADMIN], port: 0, admit: (_resource, object) => object, tls });
+  const kubeconfig = join(home, `${name}.kubeconfig`);
+  writeKubeconfig(kubeconfig, server.url, tls.caPem, [ADMIN], 'default');
+  const simulator = { store, server, kubeconfig };
+  simulators.push(simulator);
+  return simulator;
+}
 
 function overlay(name: string): Overlay {
   const found = overlays.get(name);
@@ -78,23 +96,15 @@ function overlay(name: string): Overlay {
   return found;
 }
 
-/** The rules the ServiceAccount ends up with: ClusterRoleBindings cluster-wide, RoleBindings in their namespace. */
-function serviceAccountRules(manifests: Manifest[]): PolicyRule[] {
-  const roles = new Map(manifests.filter((m) => m.kind === 'ClusterRole' || m.kind === 'Role').map((m) => [`${m.kind}/${m.metadata.namespace ?? ''}/${m.metadata.name}`, m]));
-  return manifests
-    .filter((m) => m.kind === 'ClusterRoleBinding' || m.kind === 'RoleBinding')
-    .filter((binding) => binding.subjects?.some((s) => s.kind === 'ServiceAccount' && s.name === 'pullfix' && s.namespace === 'pullfix'))
-    .flatMap((binding) => {
-      const ref = binding.roleRef!;
-      const role = roles.get(`${ref.kind}/${ref.kind === 'Role' ? binding.metadata.namespace : ''}/${ref.name}`);
-      if (!role) throw new Error(`${binding.kind} ${binding.metadata.name} refers to ${ref.kind} ${ref.name}, which the manifests do not define`);
-      const scope = binding.kind === 'RoleBinding' ? { namespaces: [binding.metadata.namespace!] } : {};
-      return (role.rules ?? []).map((rule) => ({ ...rule, ...scope }));
-    });
+/** `kind/name` as `kubectl apply` prints it, e.g. `clusterrole.rbac.authorization.k8s.io/pullfix`. */
+function appliedName(manifest: KubeObject): string {
+  const group = manifest.apiVersion.includes('/') ? manifest.apiVersion.split('/')[0] : '';
+  const kind = manifest.kind.toLowerCase();
+  return `${group ? `${kind}.${group}` : kind}/${manifest.metadata.name}`;
 }
 
 describe('deploy manifests', () => {
-  it.each(['cluster-secrets', 'namespaced-secrets'])('%s: the workload is locked down', (name) => {
+  it.each(OVERLAYS)('%s: the workload is locked down', (name) => {
     const deployment = overlay(name).manifests.find((m) => m.kind === 'Deployment') as unknown as { spec: { template: { spec: PodSpec } } };
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0]!;
@@ -114,30 +124,29 @@ describe('deploy manifests', () => {
     expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'pullfix' });
   });
 
-  it.each(['cluster-secrets', 'namespaced-secrets'])('%s: a server-side dry run accepts every kind the simulator serves', async (name) => {
-    const { manifests, kubeconfig } = overlay(name);
-    const served = await kubectl([`--kubeconfig=${kubeconfig}`, 'api-resources', '-o', 'name'], { home });
-    expect(served.code).toBe(0);
-    const names = new Set(served.stdout.trim().split('\n'));
-    const isServed = (m: Manifest) => {
-      const group = m.apiVersion.includes('/') ? m.apiVersion.split('/')[0] : '';
-      const plural = `${m.kind.toLowerCase()}s`;
-      return names.has(group ? `${plural}.${group}` : plural);
-    };
-    const accessToken = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'pullfix-access-token', namespace: 'pullfix' }, stringData: { token: 'dry-run-token-0123456789' } };
-    const applicable = [...manifests.filter(isServed), accessToken];
-    expect(applicable.map((m) => m.kind)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'Deployment', 'Secret']));
-    const result = await kubectl([`--kubeconfig=${kubeconfig}`, 'apply', '--dry-run=server', '-f', '-'], {
-      home,
-      input: applicable.map((m) => stringify(m)).join('---\n'),
-    });
-    // The namespace exists already (so the namespaced objects can be checked); kubectl warns that it was not applied.
+  it.each(OVERLAYS)('%s: a server-side dry run accepts every document and stores nothing', async (name) => {
+    const { directory, manifests } = overlay(name);
+    // The namespace exists already, so the objects in it can be checked: a dry run does not create it for them.
+    const simulator = await startSimulator(`${name}-dry-run`, ['pullfix', ...EXISTING_NAMESPACES]);
+    const result = await kubectl([`--kubeconfig=${simulator.kubeconfig}`, 'apply', '--dry-run=server', '-k', directory], { home });
     expect(result.stderr.replace(/^Warning: resource namespaces\/pullfix is missing .*$/m, '').trim()).toBe('');
     expect(result.code).toBe(0);
-    const lines = result.stdout.trim().split('\n');
-    expect(lines).toHaveLength(applicable.length);
-    for (const line of lines) expect(line).toMatch(/ (created|configured|unchanged) \(server dry run\)$/);
-    expect(result.stdout).toMatch(/deployment\.apps\/pullfix created \(server dry run\)/);
+    const expected = manifests.map((m) => `${appliedName(m)} ${m.kind === 'Namespace' ? 'configured' : 'created'} (server dry run)`);
+    expect(result.stdout.trim().split('\n').sort()).toEqual(expected.sort());
+    for (const resource of ['serviceaccounts', 'clusterroles', 'clusterrolebindings', 'rolebindings', 'services', 'deployments']) {
+      expect(simulator.store.count(resource), resource).toBe(0);
+    }
+  });
+
+  it.each(OVERLAYS)('%s: applies every document for real', (name) => {
+    const { manifests, applied, deployed } = overlay(name);
+    expect(applied.stderr).toBe('');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout.trim().split('\n').sort()).toEqual(manifests.map((m) => `${appliedName(m)} created`).sort());
+    expect(manifests.map((m) => m.kind)).toEqual(expect.arrayContaining(['Namespace', 'ServiceAccount', 'ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Service']));
+    const binding = deployed.store.get('clusterrolebindings', undefined, 'pullfix');
+    expect(binding?.subjects).toEqual([{ kind: 'ServiceAccount', name: 'pullfix', namespace: 'pullfix' }]);
+    expect(deployed.store.get('services', 'pullfix', 'pullfix')).toBeDefined();
   });
 });
 
@@ -177,23 +186,32 @@ const NEVER: [string, string, string][] = [
   ['create', 'clusterroles.rbac.authorization.k8s.io', ''],
   ['create', 'rolebindings.rbac.authorization.k8s.io', 'default'],
   ['delete', 'events', 'default'],
+  ['create', 'clusterrolebindings.rbac.authorization.k8s.io', ''],
+  ['escalate', 'clusterroles.rbac.authorization.k8s.io', ''],
+  ['bind', 'clusterroles.rbac.authorization.k8s.io', ''],
+  ['impersonate', 'users', ''],
+  ['impersonate', 'serviceaccounts', 'default'],
+  ['impersonate', 'groups', ''],
+  ['create', 'pods/portforward', 'default'],
+  ['create', 'serviceaccounts/token', 'default'],
+  ['delete', 'services', 'pullfix'],
 ];
 
 const SECRETS = ['get', 'list', 'create', 'update'];
 
 async function canI(overlayName: string, [verb, resource, namespace]: [string, string, string]): Promise<boolean> {
-  const { kubeconfig } = overlay(overlayName);
+  const { kubeconfig } = overlay(overlayName).deployed;
   const scope = namespace ? ['-n', namespace] : ['--all-namespaces'];
   // kubectl reads 'pods/exec' as TYPE/NAME; a subresource goes in its own flag.
   const [type = resource, subresource] = resource.split('/');
   const target = subresource ? [type, `--subresource=${subresource}`] : [type];
-  const result = await kubectl([`--kubeconfig=${kubeconfig}`, '--context=pullfix', 'auth', 'can-i', verb, ...target, ...scope], { home });
+  const result = await kubectl([`--kubeconfig=${kubeconfig}`, 'auth', 'can-i', `--as=${SERVICE_ACCOUNT}`, verb, ...target, ...scope], { home });
   const answer = result.stdout.trim();
   if (answer !== 'yes' && answer !== 'no') throw new Error(`kubectl auth can-i ${verb} ${resource} answered: ${result.stdout}${result.stderr}`);
   return answer === 'yes';
 }
 
-describe.each(['cluster-secrets', 'namespaced-secrets'])('RBAC of the pullfix ServiceAccount (%s)', (name) => {
+describe.each(OVERLAYS)('RBAC of the pullfix ServiceAccount (%s)', (name) => {
   it('allows every call the features make', async () => {
     const denied: string[] = [];
     for (const check of FEATURES) if (!(await canI(name, check))) denied.push(check.join(' '));
@@ -208,10 +226,12 @@ describe.each(['cluster-secrets', 'namespaced-secrets'])('RBAC of the pullfix Se
 
   it('grants secrets exactly where the overlay says', async () => {
     const shop = await Promise.all(SECRETS.map((verb) => canI(name, [verb, 'secrets', 'shop'])));
-    const elsewhere = await Promise.all(SECRETS.map((verb) => canI(name, [verb, 'secrets', 'default'])));
+    const elsewhere = await Promise.all(
+      ['default', 'kube-system'].flatMap((namespace) => SECRETS.map((verb) => canI(name, [verb, 'secrets', namespace]))),
+    );
     const everywhere = await canI(name, ['list', 'secrets', '']);
     expect(shop).toEqual(SECRETS.map(() => true));
-    expect(elsewhere).toEqual(SECRETS.map(() => name === 'cluster-secrets'));
+    expect(elsewhere).toEqual([...SECRETS, ...SECRETS].map(() => name === 'cluster-secrets'));
     expect(everywhere).toBe(name === 'cluster-secrets');
   });
 });
