@@ -201,6 +201,22 @@ test('a CSRF-less or cross-origin POST is refused', async ({ page }) => {
   expect(kubectl('get', 'pod', 'toolbox', '-n', 'default', '-o', 'jsonpath={.spec.imagePullSecrets}')).toBe('');
 });
 
+// After the sim-viewer journey, which needs migrate's pod still failing.
+test('a Job is recreated with the secret only after a confirmation naming it and its pods', async ({ page }) => {
+  const pod = await failingPod(page, 'team-unattached', 'migrate');
+  const uid = kubectl('get', 'job', 'migrate', '-n', 'team-unattached', '-o', 'jsonpath={.metadata.uid}');
+  const panel = await openFix(page, 'team-unattached', pod);
+  await expect(panel.getByRole('radio', { name: /^Existing secret ghcr-creds/ })).toBeChecked();
+  await expect(panel.getByRole('radio', { name: /^recreate Job migrate/ })).toBeChecked();
+  await expect(panel.getByRole('button', { name: 'Preview' })).toBeDisabled();
+  await panel.getByRole('checkbox', { name: `I understand that Job migrate and its pod ${pod} will be deleted` }).check();
+  await previewAndApply(panel);
+  await expect(panel.getByRole('region', { name: 'Preview' })).toContainText(`delete Job migrate and its pod ${pod}`);
+  await expectRunning(panel);
+  expect(kubectl('get', 'job', 'migrate', '-n', 'team-unattached', '-o', 'jsonpath={.metadata.uid}')).not.toBe(uid);
+  expect(templateSecrets('job/migrate', 'team-unattached')).toEqual(['ghcr-creds']);
+});
+
 test('no answer of these journeys holds a password typed into the form', () => {
   expect(answers.length).toBeGreaterThan(20);
   for (const password of TYPED_PASSWORDS) {

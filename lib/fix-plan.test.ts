@@ -14,6 +14,7 @@ import {
   initialChoice,
   newPullSecret,
   pullSecretsPatch,
+  recreatedJob,
   restartPatch,
   secretPreview,
   serverPrefill,
@@ -95,6 +96,14 @@ describe('fixRequestSchema', () => {
     expect(fixRequestSchema.safeParse({ ...base, target: { kind: 'recreate-pod', confirm: true } }).success).toBe(true);
   });
 
+  it('takes a confirmation for the workload and service-account targets, which recreate a Job', () => {
+    for (const kind of ['workload', 'service-account']) {
+      expect(fixRequestSchema.safeParse({ ...base, target: { kind } }).success).toBe(true);
+      expect(fixRequestSchema.safeParse({ ...base, target: { kind, confirm: true } }).success).toBe(true);
+      expect(fixRequestSchema.safeParse({ ...base, target: { kind, confirm: false } }).success).toBe(false);
+    }
+  });
+
   it.each([
     { ...base, mode: 'delete', target: { kind: 'workload' } },
     { ...base, pod: 'Web', target: { kind: 'workload' } },
@@ -154,6 +163,68 @@ describe('pullSecretsPatch', () => {
         expect(withPullSecret(existing, secret)).toEqual(result);
       }),
     );
+  });
+});
+
+describe('recreatedJob', () => {
+  const uid = '0b5e7f6a-1c2d-4e3f-8a9b-0c1d2e3f4a5b';
+  const job = {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: {
+      name: 'migrate',
+      namespace: 'team-unattached',
+      uid,
+      resourceVersion: '4711',
+      creationTimestamp: new Date('2026-11-26T15:00:00Z'),
+      generation: 1,
+      managedFields: [{ manager: 'kubectl' }],
+      labels: { app: 'api', 'controller-uid': uid },
+      annotations: { team: 'platform' },
+    },
+    spec: {
+      backoffLimit: 2,
+      completions: 1,
+      selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } },
+      template: {
+        metadata: { labels: { app: 'api', 'batch.kubernetes.io/controller-uid': uid, 'controller-uid': uid, 'job-name': 'migrate' } },
+        spec: { restartPolicy: 'Never', imagePullSecrets: [{ name: 'old' }], containers: [{ name: 'migrate', image: 'ghcr.io/acme/api:2.1' }] },
+      },
+    },
+    status: { active: 1, failed: 0 },
+  };
+
+  it('keeps the spec and user metadata, adds the secret, and drops what the API server set', () => {
+    expect(recreatedJob(job, 'ghcr-creds')).toEqual({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate', namespace: 'team-unattached', labels: { app: 'api' }, annotations: { team: 'platform' } },
+      spec: {
+        backoffLimit: 2,
+        completions: 1,
+        template: {
+          metadata: { labels: { app: 'api', 'job-name': 'migrate' } },
+          spec: {
+            restartPolicy: 'Never',
+            imagePullSecrets: [{ name: 'old' }, { name: 'ghcr-creds' }],
+            containers: [{ name: 'migrate', image: 'ghcr.io/acme/api:2.1' }],
+          },
+        },
+      },
+    });
+    expect(job.metadata.uid).toBe(uid);
+    expect(job.spec.template.spec.imagePullSecrets).toEqual([{ name: 'old' }]);
+  });
+
+  it('keeps the template as it is for the service-account path, and a selector the user wrote', () => {
+    const manual = { ...job, spec: { ...job.spec, manualSelector: true, selector: { matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] } } };
+    const recreated = recreatedJob(manual, null);
+    expect(recreated.spec.selector).toEqual({ matchLabels: { app: 'api' }, matchExpressions: [{ key: 'tier', operator: 'Exists' }] });
+    expect(recreated.spec.template.spec.imagePullSecrets).toEqual([{ name: 'old' }]);
+  });
+
+  it('names a secret the template already lists once', () => {
+    expect(recreatedJob(job, 'old').spec.template.spec.imagePullSecrets).toEqual([{ name: 'old' }]);
   });
 });
 

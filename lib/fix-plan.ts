@@ -53,8 +53,9 @@ export const fixRequestSchema = z.object({
     }),
   ]),
   target: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('workload') }),
-    z.object({ kind: z.literal('service-account') }),
+    // A Job cannot take the secret on its template: these targets then recreate it, which needs the confirmation.
+    z.object({ kind: z.literal('workload'), confirm: z.literal(true).optional() }),
+    z.object({ kind: z.literal('service-account'), confirm: z.literal(true).optional() }),
     z.object({ kind: z.literal('recreate-pod'), confirm: z.literal(true, 'recreating the pod needs an explicit confirmation') }),
   ]),
 });
@@ -105,6 +106,8 @@ export interface TargetChoice extends Permission {
   /** "Deployment nginx-david", "service account default", "pod toolbox". */
   label: string;
   description: string;
+  /** What the person must confirm first, because the target deletes something; absent when it deletes nothing. */
+  confirmation?: string;
 }
 
 /** GET …/fixes/options: what the form may offer for one failing container. */
@@ -136,7 +139,9 @@ export type FixStepKind =
   | 'update-service-account'
   | 'restart-workload'
   | 'delete-pod'
-  | 'create-pod';
+  | 'create-pod'
+  | 'delete-job'
+  | 'create-job';
 
 export interface StepCheck {
   ok: boolean;
@@ -284,6 +289,54 @@ export function pullSecretsPatch(kind: PatchableKind, existing: readonly string[
 /** `kubectl rollout restart`: a new restartedAt annotation on the pod template, so the controller rolls new pods. */
 export function restartPatch(kind: PatchableKind, at: Date): Record<string, unknown> {
   return atTemplate(kind, { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: at.toISOString() } } });
+}
+
+/** The labels and selector key the API server generates from a Job's uid (batch/v1 `PrepareForCreate`). */
+export const JOB_CONTROLLER_UID_LABELS = ['batch.kubernetes.io/controller-uid', 'controller-uid'] as const;
+
+type Labels = { [key: string]: string };
+
+/** The parts of a Job, as read from the API server, that recreating it rewrites. */
+export interface JobObject {
+  metadata?: { uid?: string; resourceVersion?: string; creationTimestamp?: unknown; generation?: number; managedFields?: unknown[]; labels?: Labels };
+  spec?: {
+    selector?: { matchLabels?: Labels; matchExpressions?: unknown[] };
+    template: { metadata?: { labels?: Labels }; spec?: { imagePullSecrets?: { name?: string }[] } };
+  };
+  status?: unknown;
+}
+
+/**
+ * The Job to create in place of `job`: the same spec plus `secret` on its pod template (none for the service
+ * account path, whose pods get it from the account). What the server set on the old one goes: status, uid,
+ * resourceVersion, creationTimestamp, generation, managedFields, and the controller-uid selector and labels,
+ * which name the old uid and would make the API server refuse the new Job's generated selector.
+ */
+export function recreatedJob<J extends JobObject>(job: J, secret: string | null): J {
+  const copy = structuredClone(job);
+  const plain: JobObject = copy;
+  delete plain.status;
+  if (plain.metadata) {
+    for (const field of ['uid', 'resourceVersion', 'creationTimestamp', 'generation', 'managedFields'] as const) delete plain.metadata[field];
+    plain.metadata.labels = withoutControllerUid(plain.metadata.labels);
+  }
+  const spec = plain.spec;
+  if (!spec) return copy;
+  const matchLabels = withoutControllerUid(spec.selector?.matchLabels);
+  if (spec.selector) spec.selector.matchLabels = matchLabels;
+  if (spec.selector && !matchLabels && !spec.selector.matchExpressions?.length) delete spec.selector;
+  if (spec.template.metadata) spec.template.metadata.labels = withoutControllerUid(spec.template.metadata.labels);
+  if (secret) {
+    const names = (spec.template.spec?.imagePullSecrets ?? []).map((reference) => reference.name ?? '');
+    spec.template.spec = { ...spec.template.spec, imagePullSecrets: withPullSecret(names, secret).map((name) => ({ name })) };
+  }
+  return copy;
+}
+
+/** The labels without the generated controller-uid keys; undefined when nothing else is left. */
+function withoutControllerUid(labels: Labels | undefined): Labels | undefined {
+  const kept = Object.entries(labels ?? {}).filter(([key]) => !(JOB_CONTROLLER_UID_LABELS as readonly string[]).includes(key));
+  return kept.length > 0 ? Object.fromEntries(kept) : undefined;
 }
 
 /** A service account's list with `secret` added once, order kept. */

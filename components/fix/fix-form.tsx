@@ -28,7 +28,7 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
     fields: { ...emptyFields, name: initial.newName, server: options.defaults.server },
     replaceExisting: initial.replaceExisting,
   }));
-  const [target, setTarget] = useState<TargetState>({ kind: initial.target, confirmRecreate: false });
+  const [target, setTarget] = useState<TargetState>({ kind: initial.target, confirmed: false });
   const [showErrors, setShowErrors] = useState(false);
   const [preview, setPreview] = useState<FixResponse | null>(null);
   const [applied, setApplied] = useState<FixResponse | null>(null);
@@ -118,8 +118,9 @@ function buildRequest(mode: FixRequest['mode'], options: FixOptions, source: Sou
   const base = { mode, pod: options.pod, container: options.container };
   const chosen = options.targets.find((choice) => choice.kind === target.kind && choice.allowed);
   if (!chosen) return null;
-  if (chosen.kind === 'recreate-pod' && !target.confirmRecreate) return null;
-  const attach: FixRequest['target'] = chosen.kind === 'recreate-pod' ? { kind: 'recreate-pod', confirm: true } : { kind: chosen.kind };
+  if (chosen.confirmation && !target.confirmed) return null;
+  const attach: FixRequest['target'] =
+    chosen.kind === 'recreate-pod' ? { kind: 'recreate-pod', confirm: true } : { kind: chosen.kind, ...(chosen.confirmation ? { confirm: true as const } : {}) };
   switch (source.kind) {
     case 'existing':
       return source.existingName ? { ...base, source: { kind: 'existing', name: source.existingName }, target: attach } : null;

@@ -46,7 +46,7 @@ async function podOf(namespace: string, prefix: string): Promise<string> {
   throw new Error(`no pod ${prefix}* in ${namespace}`);
 }
 
-/** Polls progress as the page does until the newest pod runs or shows a new verdict. */
+/** Polls progress as the page does until the newest pod runs (or, a Job's, completes) or shows a new verdict. */
 async function settle(namespace: string, response: FixResponse, timeoutMs = 40_000): Promise<FixProgress> {
   const follow = response.follow;
   if (!follow) throw new Error(`nothing to follow: ${JSON.stringify(response.steps)}`);
@@ -55,7 +55,7 @@ async function settle(namespace: string, response: FixResponse, timeoutMs = 40_0
   while (Date.now() < deadline) {
     last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
     answers.push(JSON.stringify(last));
-    if (last.failure || last.pods[0]?.phase === 'Running') return last;
+    if (last.failure || last.pods[0]?.phase === 'Running' || last.pods[0]?.phase === 'Succeeded') return last;
     await sleep(500);
   }
   throw new Error(`no new pod settled in ${namespace}: ${JSON.stringify(last)}`);
@@ -243,6 +243,79 @@ describe('a bare pod', () => {
     const again = await clientsFor('sim-admin').core.readNamespacedPod({ namespace: 'team-malformed', name: 'batch-runner' });
     expect(again.spec?.imagePullSecrets).toEqual([{ name: 'registry-creds' }, { name: 'regcred-registry-example-com-5000' }]);
     expect((await settle('team-malformed', replaced)).failure).toBeNull();
+  }, 90_000);
+});
+
+describe('a Job without a CronJob', () => {
+  it('is recreated with the secret after a confirmation naming its pods, and its new pod pulls with it', async () => {
+    const batch = clientsFor('sim-admin').batch;
+    const readJob = () => batch.readNamespacedJob({ namespace: 'team-unattached', name: 'migrate' });
+    const pod = await podOf('team-unattached', 'migrate-');
+    const options = await getFixOptions('sim-admin', 'team-unattached', pod, 'migrate');
+    expect(options.workload).toEqual({ kind: 'Job', name: 'migrate' });
+    expect(options.targets.map((target) => [target.kind, target.label, target.allowed])).toEqual([
+      ['workload', 'recreate Job migrate', true],
+      ['service-account', 'service account default', true],
+    ]);
+    expect(options.targets[0]?.confirmation).toMatch(new RegExp(`^Job migrate and its pod ${pod} will be deleted \\(propagationPolicy Background`));
+    expect(options.targets[1]?.confirmation).toBe(options.targets[0]?.confirmation);
+
+    const request: FixRequest = { mode: 'preview', pod, container: 'migrate', source: { kind: 'existing', name: 'ghcr-creds' }, target: { kind: 'workload' } };
+    await expect(runFix('sim-admin', 'team-unattached', request)).rejects.toMatchObject({
+      code: 'invalid-input',
+      message: `recreating Job migrate deletes Job migrate and its pod ${pod}: confirm it to go on`,
+    });
+    const before = await readJob();
+    const confirmed: FixRequest = { ...request, target: { kind: 'workload', confirm: true } };
+    const preview = await fix('team-unattached', confirmed);
+    expect(preview.steps.map((step) => [step.kind, step.title, step.dryRun?.ok])).toEqual([
+      ['reuse-secret', 'reuse Secret ghcr-creds', true],
+      ['delete-job', `delete Job migrate and its pod ${pod}`, true],
+      ['create-job', 'create Job migrate with ghcr-creds', true],
+    ]);
+    expect(preview.steps[2]?.dryRun?.message).toBe('the API server accepts the new Job migrate once the old one is deleted');
+    const yaml = preview.steps[2]?.yaml ?? '';
+    expect(yaml).toContain('imagePullSecrets:\n        - name: "ghcr-creds"');
+    expect(yaml).not.toContain('controller-uid');
+    expect(yaml).not.toContain(before.metadata?.uid ?? 'no uid');
+    expect((await readJob()).metadata?.uid).toBe(before.metadata?.uid);
+
+    const applied = await fix('team-unattached', { ...confirmed, mode: 'apply' });
+    expect(applied.steps.map((step) => [step.kind, step.result?.ok])).toEqual([['reuse-secret', true], ['delete-job', true], ['create-job', true]]);
+    expect(applied.follow).toMatchObject({ kind: 'Job', name: 'migrate', secret: 'ghcr-creds' });
+    const after = await readJob();
+    expect(after.metadata?.uid).not.toBe(before.metadata?.uid);
+    expect(after.spec?.template.spec?.imagePullSecrets).toEqual([{ name: 'ghcr-creds' }]);
+    expect(after.spec?.selector?.matchLabels).toEqual({ 'batch.kubernetes.io/controller-uid': after.metadata?.uid });
+    expect(after.spec?.template.spec?.containers).toEqual(before.spec?.template.spec?.containers);
+    const progress = await settle('team-unattached', applied);
+    expect(progress.failure).toBeNull();
+    expect(progress.pods[0]?.name).not.toBe(pod);
+    // Background propagation: the garbage collector deleted the old Job's pod.
+    const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace: 'team-unattached' });
+    expect(pods.items.map((item) => item.metadata?.name)).not.toContain(pod);
+  }, 90_000);
+
+  it('through the service account: the account gains the secret and the Job is recreated as it was', async () => {
+    const batch = clientsFor('sim-admin').batch;
+    const template = { spec: { restartPolicy: 'Never', containers: [{ name: 'seed', image: 'ghcr.io/acme/api:2.1' }] } };
+    await batch.createNamespacedJob({ namespace: 'team-unattached', body: { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'seed-db' }, spec: { template } } });
+    const pod = await podOf('team-unattached', 'seed-db-');
+    const request: FixRequest = { mode: 'apply', pod, container: 'seed', source: { kind: 'existing', name: 'ghcr-creds' }, target: { kind: 'service-account', confirm: true } };
+    const applied = await fix('team-unattached', request);
+    expect(applied.steps.map((step) => [step.kind, step.title, step.result?.ok])).toEqual([
+      ['reuse-secret', 'reuse Secret ghcr-creds', true],
+      ['update-service-account', 'add ghcr-creds to service account default', true],
+      ['delete-job', `delete Job seed-db and its pod ${pod}`, true],
+      ['create-job', 'create Job seed-db again', true],
+    ]);
+    const account = await clientsFor('sim-admin').core.readNamespacedServiceAccount({ namespace: 'team-unattached', name: 'default' });
+    expect(account.imagePullSecrets).toEqual([{ name: 'ghcr-creds' }]);
+    const job = await batch.readNamespacedJob({ namespace: 'team-unattached', name: 'seed-db' });
+    expect(job.spec?.template.spec?.imagePullSecrets).toBeUndefined();
+    const progress = await settle('team-unattached', applied);
+    expect(progress.failure).toBeNull();
+    expect(progress.pods[0]?.name).not.toBe(pod);
   }, 90_000);
 });
 

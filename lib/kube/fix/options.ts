@@ -17,7 +17,7 @@ import { credentialLookup, parseImage } from '../diagnose';
 import { KubeError, toKubeError } from '../errors';
 import { podContainers } from '../pull-waits';
 import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
-import { findWorkload, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
+import { findWorkload, jobDeletion, jobPods, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
 
 /**
  * What the fix form may offer for one container: where the credentials can come from (a new secret, a matching
@@ -43,7 +43,8 @@ export async function getFixOptions(context: string, namespace: string, podName:
   const copies: CopySecretChoice[] = matchingSecrets((elsewhere ?? []).filter((secret) => secret.metadata?.namespace !== namespace), lookup).map(
     ({ name, namespace: from, servers }) => ({ name, namespace: from, servers, ...createSecrets }),
   );
-  const targets = targetChoices(namespace, pod, serviceAccount, owner.workload, owner.unsupportedOwner, access);
+  const deletion = owner.workload?.kind === 'Job' ? await jobDeletionOf(clients, namespace, owner.workload.name) : null;
+  const targets = targetChoices(namespace, pod, serviceAccount, owner.workload, owner.unsupportedOwner, access, deletion);
   const prefill = serverPrefill(image.ref.registry);
   const firstExisting = existing.find((choice) => choice.allowed);
 
@@ -79,8 +80,26 @@ export function accessChecks(namespace: string, workload: FixWorkload | null): A
     { verb: 'delete', group: '', resource: 'pods', namespace },
     { verb: 'create', group: '', resource: 'pods', namespace },
   ];
-  if (workload) checks.push({ verb: 'patch', ...WORKLOAD_RESOURCES[workload.kind], namespace });
+  if (workload?.kind === 'Job') checks.push(...recreateJobChecks(namespace));
+  else if (workload) checks.push({ verb: 'patch', ...WORKLOAD_RESOURCES[workload.kind], namespace });
   return checks;
+}
+
+/** Recreating a Job: `kubectl delete job`, then create. */
+function recreateJobChecks(namespace: string): AccessCheck[] {
+  return [
+    { verb: 'delete', ...WORKLOAD_RESOURCES.Job, namespace },
+    { verb: 'create', ...WORKLOAD_RESOURCES.Job, namespace },
+  ];
+}
+
+async function jobDeletionOf(clients: KubeClients, namespace: string, name: string): Promise<string> {
+  try {
+    const job = await clients.batch.readNamespacedJob({ namespace, name });
+    return jobDeletion(name, await jobPods(clients, namespace, job));
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
 }
 
 function targetChoices(
@@ -90,6 +109,7 @@ function targetChoices(
   workload: FixWorkload | null,
   unsupportedOwner: string | null,
   access: AccessAnswers,
+  jobDeleted: string | null,
 ): TargetChoice[] {
   const podName = pod.metadata?.name ?? '';
   if (!workload) {
@@ -110,10 +130,12 @@ function targetChoices(
       },
     ];
     if (!unsupportedOwner) {
+      const description = `delete pod ${namespace}/${podName} and create it again with the same spec plus the secret; its containers restart and anything not in the spec (logs, emptyDir data) is lost`;
       choices.push({
         kind: 'recreate-pod',
         label: `recreate pod ${podName}`,
-        description: `delete pod ${namespace}/${podName} and create it again with the same spec plus the secret; its containers restart and anything not in the spec (logs, emptyDir data) is lost`,
+        description,
+        confirmation: `pod ${podName} will be deleted and created again: ${description}`,
         ...all(access, [
           { verb: 'delete', group: '', resource: 'pods', namespace },
           { verb: 'create', group: '', resource: 'pods', namespace },
@@ -121,6 +143,27 @@ function targetChoices(
       });
     }
     return choices;
+  }
+  const serviceAccountChecks = [{ verb: 'get', group: '', resource: 'serviceaccounts', namespace }, { verb: 'update', group: '', resource: 'serviceaccounts', namespace }];
+  if (workload.kind === 'Job') {
+    // A Job's pod template is immutable and a Job has no rollout restart: both targets recreate it.
+    const confirmation = `${jobDeleted ?? `Job ${workload.name} and all its pods`} will be deleted (propagationPolicy Background, as kubectl delete job does), then Job ${workload.name} is created again with the same spec; it starts its pods from the beginning`;
+    return [
+      {
+        kind: 'workload',
+        label: `recreate Job ${workload.name}`,
+        description: `a Job's pod template cannot change: delete Job ${workload.name} and create it again with the same spec plus the secret`,
+        confirmation,
+        ...all(access, recreateJobChecks(namespace)),
+      },
+      {
+        kind: 'service-account',
+        label: `service account ${serviceAccount}`,
+        description: `add the secret to service account ${serviceAccount} (every pod it runs gets it from now on), then recreate Job ${workload.name} with the same spec so its new pods get it`,
+        confirmation,
+        ...all(access, [...serviceAccountChecks, ...recreateJobChecks(namespace)]),
+      },
+    ];
   }
   const patch = { verb: 'patch', ...WORKLOAD_RESOURCES[workload.kind], namespace };
   return [
@@ -134,7 +177,7 @@ function targetChoices(
       kind: 'service-account',
       label: `service account ${serviceAccount}`,
       description: `add the secret to service account ${serviceAccount} (every pod it runs gets it from now on), then restart ${workload.kind} ${workload.name} as kubectl rollout restart does`,
-      ...all(access, [{ verb: 'get', group: '', resource: 'serviceaccounts', namespace }, { verb: 'update', group: '', resource: 'serviceaccounts', namespace }, patch]),
+      ...all(access, [...serviceAccountChecks, patch]),
     },
   ];
 }
@@ -146,8 +189,6 @@ function workloadDescription(workload: FixWorkload): string {
       return `${base}; the next Job it runs uses the secret`;
     case 'ReplicaSet':
       return `${base}, then delete the failing pod so the ReplicaSet creates it again from the new template`;
-    case 'Job':
-      return `${base}; the API server keeps a Job's pod template immutable, so the dry run may refuse it`;
     default:
       return `${base}; the controller rolls out new pods`;
   }

@@ -1,10 +1,11 @@
 import 'server-only';
 
-import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import {
   copiedPullSecret,
   newPullSecret,
   pullSecretsPatch,
+  recreatedJob,
   restartPatch,
   secretPreview,
   toYaml,
@@ -21,7 +22,7 @@ import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
 import { KubeError, toKubeError } from '../errors';
 import { containerImage, readPod } from './options';
-import { findWorkload, patchWorkload, readWorkload, templatePullSecrets, type FixWorkload } from './workloads';
+import { findWorkload, jobDeletion, jobPods, patchWorkload, readWorkload, templatePullSecrets, type FixWorkload } from './workloads';
 
 /** A step planned from what the cluster holds now; `run` makes the call, as a server-side dry run or for real. */
 interface PlannedStep {
@@ -34,7 +35,7 @@ interface PlannedStep {
 }
 
 const SERVICE_ACCOUNT_TRIES = 3;
-const POD_GONE_TIMEOUT_MS = 30_000;
+const GONE_TIMEOUT_MS = 30_000;
 
 /**
  * Plans the fix, then runs every step as a server-side dry run (`dryRun=All`). A preview stops there; an apply
@@ -207,13 +208,15 @@ async function planAttach(
 ): Promise<PlannedStep[]> {
   if (target.kind === 'recreate-pod') {
     if (workload) throw new KubeError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} belongs to ${workload.kind} ${workload.name}: attach the secret there instead of recreating the pod`);
-    return recreateSteps(clients, namespace, pod, secret);
+    return recreatePodSteps(clients, namespace, pod, secret);
   }
   if (!workload) {
     throw new KubeError('invalid-input', 400, 'a bare pod cannot gain pull secrets (the API server rejects the change) and cannot be restarted: recreate it with the secret instead');
   }
+  const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
+  if (workload.kind === 'Job') return planJobAttach(clients, namespace, workload.name, serviceAccount, { name: secret, step: secretStep }, target);
   if (target.kind === 'service-account') {
-    return [serviceAccountStep(clients, namespace, pod.spec?.serviceAccountName ?? 'default', secret), restartStep(clients, namespace, workload)];
+    return [serviceAccountStep(clients, namespace, serviceAccount, secret), restartStep(clients, namespace, workload)];
   }
   const current = await readWorkload(clients, namespace, workload);
   const patch = pullSecretsPatch(workload.kind, templatePullSecrets(current.template), secret);
@@ -230,7 +233,7 @@ async function planAttach(
     },
   ];
   // A ReplicaSet without a Deployment does not replace its pods when the template changes.
-  if (workload.kind === 'ReplicaSet' && patch) steps.push(deletePodStep(clients, namespace, pod.metadata?.name ?? '', false));
+  if (workload.kind === 'ReplicaSet' && patch) steps.push(deletePodStep(clients, namespace, pod.metadata?.name ?? ''));
   // New data under a name the template already has: only new pods are sure to pull with it.
   if (!patch && secretStep.kind === 'replace-secret') steps.push(restartStep(clients, namespace, workload));
   return steps;
@@ -278,8 +281,57 @@ function restartStep(clients: KubeClients, namespace: string, workload: FixWorkl
   };
 }
 
+/**
+ * A Job's pod template is immutable, and a Job has no rollout restart: both targets recreate it (after the SA
+ * update for the service-account one), which deletes its pods, so the request must carry the confirmation.
+ * A template that already names the secret, with its data unchanged, needs nothing, as for other workloads.
+ */
+async function planJobAttach(
+  clients: KubeClients,
+  namespace: string,
+  name: string,
+  serviceAccount: string,
+  { name: secret, step: secretStep }: { name: string; step: PlannedStep },
+  target: Exclude<FixRequest['target'], { kind: 'recreate-pod' }>,
+): Promise<PlannedStep[]> {
+  const job = await readJob(clients, namespace, name);
+  const viaAccount = target.kind === 'service-account';
+  if (!viaAccount && templatePullSecrets(job.spec?.template).includes(secret) && secretStep.kind !== 'replace-secret') {
+    return [{ kind: 'patch-workload', title: `Job ${name} already names ${secret}`, yaml: null, run: async () => `the pod template already names ${secret}: nothing to change` }];
+  }
+  const deletion = jobDeletion(name, await jobPods(clients, namespace, job));
+  if (!target.confirm) throw new KubeError('invalid-input', 400, `recreating Job ${name} deletes ${deletion}: confirm it to go on`);
+  const recreate = recreateJobSteps(clients, namespace, job, viaAccount ? null : secret, deletion);
+  if (!viaAccount) return recreate;
+  return [serviceAccountStep(clients, namespace, serviceAccount, secret), ...recreate];
+}
+
+function recreateJobSteps(clients: KubeClients, namespace: string, job: V1Job, secret: string | null, deletion: string): PlannedStep[] {
+  const name = job.metadata?.name ?? '';
+  const replacement = recreatedJob(job, secret);
+  return recreateSteps({
+    what: `Job ${name}`,
+    deleteStep: { kind: 'delete-job', title: `delete ${deletion}` },
+    createStep: { kind: 'create-job', title: secret ? `create Job ${name} with ${secret}` : `create Job ${name} again` },
+    replacement,
+    // Background, as `kubectl delete job` sends it: the Job goes at once and the garbage collector takes its pods.
+    remove: (dryRun) => clients.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background', ...dryRunParam(dryRun) }),
+    read: () => clients.batch.readNamespacedJob({ namespace, name }),
+    create: (dryRun) => clients.batch.createNamespacedJob({ namespace, body: replacement, ...dryRunParam(dryRun) }),
+    clients,
+  });
+}
+
+async function readJob(clients: KubeClients, namespace: string, name: string): Promise<V1Job> {
+  try {
+    return await clients.batch.readNamespacedJob({ namespace, name });
+  } catch (error) {
+    throw toKubeError(error, clients);
+  }
+}
+
 /** A bare pod's spec cannot gain pull secrets: delete it and create it again, same spec plus the secret. */
-function recreateSteps(clients: KubeClients, namespace: string, pod: V1Pod, secret: string): PlannedStep[] {
+function recreatePodSteps(clients: KubeClients, namespace: string, pod: V1Pod, secret: string): PlannedStep[] {
   const name = pod.metadata?.name ?? '';
   const names = (pod.spec?.imagePullSecrets ?? []).map((reference) => reference.name ?? '');
   // Left unbound so the scheduler places it: the node the old pod ran on may be gone or full by now.
@@ -290,53 +342,95 @@ function recreateSteps(clients: KubeClients, namespace: string, pod: V1Pod, secr
     metadata: { name, namespace, labels: pod.metadata?.labels, annotations: pod.metadata?.annotations },
     spec: { ...spec, imagePullSecrets: withPullSecret(names, secret).map((entry) => ({ name: entry })) },
   };
+  return recreateSteps({
+    what: `pod ${name}`,
+    deleteStep: { kind: 'delete-pod', title: `delete pod ${name}` },
+    createStep: { kind: 'create-pod', title: `create pod ${name} with ${secret}` },
+    replacement,
+    remove: (dryRun) => clients.core.deleteNamespacedPod({ namespace, name, ...dryRunParam(dryRun) }),
+    read: () => clients.core.readNamespacedPod({ namespace, name }),
+    create: (dryRun) => clients.core.createNamespacedPod({ namespace, body: replacement, ...dryRunParam(dryRun) }),
+    clients,
+  });
+}
+
+/** An object that cannot take the secret in place: deleted, waited for, and created again under the same name. */
+interface Recreation {
+  /** "pod batch-runner", "Job migrate". */
+  what: string;
+  deleteStep: { kind: FixStepKind; title: string };
+  createStep: { kind: FixStepKind; title: string };
+  replacement: object;
+  remove(dryRun: boolean): Promise<unknown>;
+  read(): Promise<unknown>;
+  create(dryRun: boolean): Promise<unknown>;
+  clients: KubeClients;
+}
+
+function recreateSteps(recreation: Recreation): PlannedStep[] {
+  const { what, clients } = recreation;
   return [
-    deletePodStep(clients, namespace, name, true),
+    deleteStep(recreation, true),
     {
-      kind: 'create-pod',
-      title: `create pod ${name} with ${secret}`,
-      yaml: toYaml(replacement),
+      ...recreation.createStep,
+      yaml: toYaml(recreation.replacement),
       run: async (dryRun) => {
         try {
-          await clients.core.createNamespacedPod({ namespace, body: replacement, ...dryRunParam(dryRun) });
+          await recreation.create(dryRun);
         } catch (error) {
           const kubeError = toKubeError(error, clients);
-          // Validation runs before the name check: while the old pod still exists, a dry run ends in AlreadyExists.
-          if (dryRun && kubeError.status === 409) return `the API server accepts the new pod once ${name} is deleted`;
+          // Validation runs before the name check: while the old object still exists, a dry run ends in AlreadyExists.
+          if (dryRun && kubeError.status === 409) return `the API server accepts the new ${what} once the old one is deleted`;
           throw kubeError;
         }
-        return dryRun ? `the API server would create pod ${name}` : `created pod ${name}`;
+        return dryRun ? `the API server would create ${what}` : `created ${what}`;
       },
     },
   ];
 }
 
-function deletePodStep(clients: KubeClients, namespace: string, name: string, waitUntilGone: boolean): PlannedStep {
+/** Deletes a pod its controller then creates again, so nothing waits for it to go. */
+function deletePodStep(clients: KubeClients, namespace: string, name: string): PlannedStep {
+  return deleteStep(
+    {
+      what: `pod ${name}`,
+      deleteStep: { kind: 'delete-pod', title: `delete pod ${name}` },
+      remove: (dryRun) => clients.core.deleteNamespacedPod({ namespace, name, ...dryRunParam(dryRun) }),
+      read: () => clients.core.readNamespacedPod({ namespace, name }),
+      clients,
+    },
+    false,
+  );
+}
+
+function deleteStep(
+  { what, deleteStep: step, remove, read, clients }: Pick<Recreation, 'what' | 'deleteStep' | 'remove' | 'read' | 'clients'>,
+  waitUntilGone: boolean,
+): PlannedStep {
   return {
-    kind: 'delete-pod',
-    title: `delete pod ${name}`,
+    ...step,
     yaml: null,
     run: async (dryRun) => {
-      await clients.core.deleteNamespacedPod({ namespace, name, ...dryRunParam(dryRun) });
-      if (dryRun) return `the API server would delete pod ${name}`;
-      if (waitUntilGone) await waitForPodGone(clients, namespace, name);
-      return `deleted pod ${name}`;
+      await remove(dryRun);
+      if (dryRun) return `the API server would delete ${what}`;
+      if (waitUntilGone) await waitForGone(clients, what, read);
+      return `deleted ${what}`;
     },
   };
 }
 
-async function waitForPodGone(clients: KubeClients, namespace: string, name: string): Promise<void> {
-  const deadline = Date.now() + POD_GONE_TIMEOUT_MS;
+async function waitForGone(clients: KubeClients, what: string, read: () => Promise<unknown>): Promise<void> {
+  const deadline = Date.now() + GONE_TIMEOUT_MS;
   while (Date.now() < deadline) {
     try {
-      await clients.core.readNamespacedPod({ namespace, name });
+      await read();
     } catch (error) {
       if (toKubeError(error, clients).code === 'not-found') return;
       throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new KubeError('timeout', 504, `pod ${name} was still terminating after ${POD_GONE_TIMEOUT_MS / 1000} s: try again once it is gone`);
+  throw new KubeError('timeout', 504, `${what} was still terminating after ${GONE_TIMEOUT_MS / 1000} s: try again once it is gone`);
 }
 
 function dryRunParam(dryRun: boolean): { dryRun?: string } {

@@ -1,7 +1,7 @@
 import 'server-only';
 
-import { PatchStrategy, setHeaderOptions, type V1ObjectMeta, type V1OwnerReference, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
-import { isPatchableKind, type PatchableKind } from '../../fix-plan';
+import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta, type V1OwnerReference, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
+import { isPatchableKind, JOB_CONTROLLER_UID_LABELS, type PatchableKind } from '../../fix-plan';
 import type { KubeClients } from '../config';
 import { toKubeError } from '../errors';
 
@@ -103,6 +103,29 @@ export async function patchWorkload(
   } catch (error) {
     throw toKubeError(error, clients);
   }
+}
+
+/**
+ * The names of the Job's pods, found by the controller-uid label the API server puts on them; null when the user
+ * may not list pods, so the confirmation can still name the Job.
+ */
+export async function jobPods(clients: KubeClients, namespace: string, job: V1Job): Promise<string[] | null> {
+  const uid = job.metadata?.uid ?? '';
+  try {
+    const pods = await clients.core.listNamespacedPod({ namespace, labelSelector: `${JOB_CONTROLLER_UID_LABELS[0]}=${uid}` });
+    return pods.items.map((pod) => pod.metadata?.name ?? '').filter((name) => name !== '');
+  } catch (error) {
+    const kubeError = toKubeError(error, clients);
+    if (kubeError.code === 'forbidden') return null;
+    throw kubeError;
+  }
+}
+
+/** What recreating a Job deletes, for its confirmation and its delete step: "Job migrate and its pods migrate-x7k2p". */
+export function jobDeletion(name: string, pods: string[] | null): string {
+  if (pods === null) return `Job ${name} and all its pods`;
+  if (pods.length === 0) return `Job ${name} (it has no pods now)`;
+  return `Job ${name} and its ${pods.length === 1 ? 'pod' : 'pods'} ${pods.join(', ')}`;
 }
 
 export function templatePullSecrets(template: V1PodTemplateSpec | undefined): string[] {
