@@ -1,9 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuMilliseconds, startSim, type RunningSim } from './cluster/testing/cli';
+import { freeLoopbackPort } from '../test/registry/servers';
 
 /**
  * End to end over the CLI: the simulator as `npx tsx sim/main.ts --scenario demo` runs it, driven by the real
@@ -302,3 +304,42 @@ describe('start-up time', () => {
     }
   }, 240_000);
 });
+
+describe('a restart on the same port', () => {
+  it('is the same cluster to the kubeconfig the first run wrote', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'pullfix-restart-'));
+    const node = [process.execPath, '--import', 'tsx'];
+    try {
+      const port = await freeLoopbackPort();
+      const first = await startSim(node, ['--scenario', 'demo'], 60_000, { directory, port });
+      const firstKubeconfig = path.join(directory, 'first-kubeconfig');
+      copyFileSync(first.kubeconfig, firstKubeconfig);
+      expect((await first.kubectl(['get', 'namespace', 'team-missing'])).code).toBe(0);
+      expect(await first.stop()).toBe(0);
+      expect(statSync(path.join(directory, 'sim-state.json')).mode & 0o777).toBe(0o600);
+
+      const second = await startSim(node, ['--scenario', 'demo'], 60_000, { directory, port });
+      try {
+        expect(second.url).toBe(first.url);
+        // kubectl verifies the server against the first run's CA and sends the first run's tokens.
+        const admin = await kubectlWith(firstKubeconfig, ['get', 'namespace', 'team-missing', '-o', 'name']);
+        expect(admin).toEqual({ code: 0, stdout: 'namespace/team-missing\n', stderr: '' });
+        const viewer = await kubectlWith(firstKubeconfig, ['--context', 'sim-viewer', 'get', 'secrets', '-n', 'default']);
+        expect(viewer.stderr).toContain('User "system:serviceaccount:pullfix:viewer" cannot list resource "secrets"');
+      } finally {
+        expect(await second.stop()).toBe(0);
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  }, 120_000);
+});
+
+function kubectlWith(kubeconfig: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cacheDir = path.join(path.dirname(kubeconfig), 'first-kube-cache');
+  return new Promise((resolve) => {
+    execFile('/usr/bin/kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], { timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}

@@ -5,12 +5,12 @@ import { startApiServer } from './apiserver/index';
 import { admit } from './cluster/admission';
 import { startControllers } from './cluster/controllers/index';
 import { startKubelet } from './cluster/kubelet';
+import { loadOrCreateIdentity } from './identity';
 import { writeKubeconfig } from './kubeconfig';
 import { startRegistries, createPuller } from './registry/index';
 import { applyScenario, loadScenario } from './scenario';
 import { generateScaleScenario } from './scenarios/scale';
 import { ObjectStore } from './store';
-import { generateServingCertificate } from './tls';
 
 const USAGE = `usage: npm run sim -- --scenario <name|path> [--port <n>] [--kubeconfig <path>] [--backoff-ms <n>]
        [--namespaces <n>] [--pods <n>] [--failing-ratio <0..1>]   (scale scenario)`;
@@ -22,6 +22,8 @@ const REAL_INITIAL_BACKOFF_MS = 10_000;
  * `npm run sim`: plays a whole cluster from a scenario — registries, API server, controllers, admission and
  * kubelet — on 127.0.0.1, writes a kubeconfig (and `registries.json` beside it for the app), prints
  * `ready <url> <kubeconfig>` on stdout once it serves, and stops cleanly on SIGTERM or SIGINT. Logs go to stderr.
+ * A restart with the same `--kubeconfig` and `--port` is the same cluster to its clients: the CA, serving
+ * certificate and tokens an earlier run left beside the kubeconfig (sim-state.json) are reused.
  */
 async function main(): Promise<void> {
   const options = readOptions();
@@ -31,7 +33,7 @@ async function main(): Promise<void> {
     scale: { namespaces: options.namespaces, pods: options.pods, failingRatio: options.failingRatio },
   });
 
-  const tls = generateServingCertificate();
+  const { tls, users } = loadOrCreateIdentity(path.dirname(options.kubeconfig), scenario.users);
   const fleet = await startRegistries(scenario.registries);
   const store = new ObjectStore();
   const timeScale = options.backoffMs / REAL_INITIAL_BACKOFF_MS;
@@ -46,9 +48,9 @@ async function main(): Promise<void> {
     containerRunMs: Math.max(20, options.backoffMs / 2),
     log,
   });
-  const server = await startApiServer({ store, users: scenario.users, port: options.port, admit, tls });
+  const server = await startApiServer({ store, users, port: options.port, admit, tls });
 
-  writeKubeconfig(options.kubeconfig, server.url, tls.caPem, scenario.users, 'default');
+  writeKubeconfig(options.kubeconfig, server.url, tls.caPem, users, 'default');
   writeFileSync(path.join(path.dirname(options.kubeconfig), 'registries.json'), `${JSON.stringify(fleet.endpoints(), null, 2)}\n`);
   log(`scenario ${scenario.name}: ${store.count('pods')} pods in ${store.count('namespaces')} namespaces`);
 

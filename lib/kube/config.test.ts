@@ -3,7 +3,7 @@ import https from 'node:https';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { generateServingCertificate } from '../../sim/tls';
 import { clientsFor, kubeconfigSource, listContexts, reloadKubeConfig } from './config';
@@ -150,6 +150,54 @@ describe('listContexts and clientsFor', () => {
     process.env.HOME = path.join(dir, 'empty-home');
     reloadKubeConfig();
     expect(() => listContexts()).toThrow(expect.objectContaining({ code: 'kubeconfig-missing', status: 500 }));
+  });
+
+  it('reads a changed kubeconfig again, with new clients, looking at the file at most once a second', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const file = writeKubeconfig('changing.yaml', [{ name: 'c', server: 'https://127.0.0.1:1' }], [{ name: 'old', cluster: 'c' }], 'old');
+      useKubeconfig([file]);
+      const before = clientsFor('old');
+      writeKubeconfig('changing.yaml', [{ name: 'c', server: 'https://127.0.0.1:2' }], [{ name: 'old', cluster: 'c' }, { name: 'new', cluster: 'c' }], 'new');
+      const stat = vi.spyOn(fs, 'statSync');
+      vi.advanceTimersByTime(999);
+      expect(listContexts().map((context) => context.name)).toEqual(['old']);
+      expect(clientsFor('old')).toBe(before);
+      expect(stat).not.toHaveBeenCalled();
+
+      vi.advanceTimersByTime(1);
+      expect(listContexts().map((context) => [context.name, context.server, context.current])).toEqual([
+        ['old', 'https://127.0.0.1:2', false],
+        ['new', 'https://127.0.0.1:2', true],
+      ]);
+      expect(stat).toHaveBeenCalledTimes(2);
+      const after = clientsFor('old');
+      expect(after).not.toBe(before);
+      expect(after.server).toBe('https://127.0.0.1:2');
+
+      // Unchanged since: the clients stay, and the file is looked at once more a second later, not per call.
+      vi.advanceTimersByTime(1000);
+      expect(clientsFor('old')).toBe(after);
+      expect(clientsFor('new')).toBe(clientsFor('new'));
+      expect(stat).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.restoreAllMocks();
+      vi.useRealTimers();
+    }
+  });
+
+  it('says so when the kubeconfig it read is removed', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const file = writeKubeconfig('removed.yaml', [{ name: 'c', server: 'https://127.0.0.1:1' }], [{ name: 'x', cluster: 'c' }], 'x');
+      useKubeconfig([file]);
+      expect(clientsFor('x').server).toBe('https://127.0.0.1:1');
+      fs.rmSync(file);
+      vi.advanceTimersByTime(1000);
+      expect(() => clientsFor('x')).toThrow(/the kubeconfig file .*removed\.yaml does not exist/);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('says when a kubeconfig does not parse', () => {

@@ -32,11 +32,17 @@ export interface KubeClients {
 const IN_CLUSTER_CONTEXT = 'in-cluster';
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** How often the kubeconfig files are looked at for changes: a stat per file, not per request. */
+const CHANGE_CHECK_INTERVAL_MS = 1000;
 
 interface LoadedConfig {
   kubeConfig: KubeConfig;
   source: string;
   clients: Map<string, KubeClients>;
+  /** The kubeconfig files read, and their size and mtime then; empty for the in-cluster service account. */
+  files: string[];
+  stamp: string;
+  checkedAt: number;
 }
 
 let loaded: LoadedConfig | null = null;
@@ -103,9 +109,32 @@ export function kubeconfigSource(
   return null;
 }
 
+/**
+ * The kubeconfig, read again (with new clients) when one of its files has changed since it was read: kubectl
+ * reads it on every call, so a refreshed token or a cluster restarted with a new CA must not need a restart
+ * of pullfix too.
+ */
 function loadedConfig(): LoadedConfig {
+  const now = Date.now();
+  if (loaded && now - loaded.checkedAt >= CHANGE_CHECK_INTERVAL_MS) {
+    loaded.checkedAt = now;
+    if (fileStamp(loaded.files) !== loaded.stamp) loaded = null;
+  }
   loaded ??= loadKubeConfig();
   return loaded;
+}
+
+function fileStamp(files: string[]): string {
+  return files
+    .map((file) => {
+      try {
+        const stat = fs.statSync(file);
+        return `${stat.size}:${stat.mtimeMs}`;
+      } catch {
+        return 'missing';
+      }
+    })
+    .join(' ');
 }
 
 function loadKubeConfig(): LoadedConfig {
@@ -117,8 +146,13 @@ function loadKubeConfig(): LoadedConfig {
       'no kubeconfig found: set KUBECONFIG or PULLFIX_KUBECONFIG, pass --kubeconfig, or create ~/.kube/config',
     );
   }
-  if (source === 'in-cluster') return { kubeConfig: inClusterConfig(), source: 'the pod service account', clients: new Map() };
-  return { kubeConfig: fileConfig(source), source: source.join(path.delimiter), clients: new Map() };
+  const checkedAt = Date.now();
+  if (source === 'in-cluster') {
+    return { kubeConfig: inClusterConfig(), source: 'the pod service account', clients: new Map(), files: [], stamp: '', checkedAt };
+  }
+  // Stamped before reading: a change made while it is read shows as a change at the next check.
+  const stamp = fileStamp(source);
+  return { kubeConfig: fileConfig(source), source: source.join(path.delimiter), clients: new Map(), files: source, stamp, checkedAt };
 }
 
 function fileConfig(files: string[]): KubeConfig {

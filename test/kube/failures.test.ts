@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailuresResponse, PullFailure } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { failuresCallBudget, listPullFailures } from '../../lib/kube/failures';
+import { admit } from '../../sim/cluster/admission';
+import { startControllers } from '../../sim/cluster/controllers/index';
+import { applyScenario } from '../../sim/scenario';
+import { generateScaleScenario } from '../../sim/scenarios/scale';
 import { ADMIN, REGISTRY_PASSWORD, STRANGER, VIEWER, pod, seedPullFailures, startSimCluster, type SimCluster } from './sim-cluster';
 
 let cluster: SimCluster;
@@ -240,4 +244,52 @@ describe('the API-call budget', () => {
     expect(requests.length).toBeLessThanOrEqual(failuresCallBudget(pods, 4));
     expect(result.items).toHaveLength(7);
   });
+});
+
+describe('the API-call budget on the scale scenario', () => {
+  // 500 Deployments of ten pods, one in fifty failing, spread evenly: every other namespace has a failure, so
+  // the test also sees namespaces the query must leave alone.
+  const SCALE = { namespaces: 20, pods: 5000, failingRatio: 0.02 };
+  let scale: SimCluster;
+  beforeAll(async () => {
+    scale = await startSimCluster(() => {});
+    // The controllers give each namespace its default service account, which admission wants before a pod.
+    // The pods come pre-settled, failures and all, so no kubelet is needed, and nothing changes once applied.
+    const controllers = startControllers({ store: scale.store, admit, timeScale: 0.1 });
+    await applyScenario(generateScaleScenario(SCALE), { store: scale.store, admit, settle: () => controllers.settle() });
+    controllers.stop();
+    process.env.PULLFIX_KUBECONFIG = scale.kubeconfig;
+    reloadKubeConfig();
+  }, 60_000);
+  afterAll(async () => {
+    process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
+    reloadKubeConfig();
+    await scale?.close();
+  });
+
+  it('stays within failuresCallBudget(P, N): four lists per affected namespace, none for the others', async () => {
+    const before = scale.server.requestLog.length;
+    const result = await listPullFailures(ADMIN.name, null);
+    const requests = scale.server.requestLog.slice(before).map((entry) => new URL(entry.path, scale.server.url).pathname);
+
+    const pods = scale.store.list('pods');
+    const affected = new Set(result.items.map((item) => item.namespace));
+    const quiet = scale.store.list('namespaces').map((namespace) => namespace.metadata.name).filter((name) => !affected.has(name));
+    expect(pods).toHaveLength(SCALE.pods);
+    expect(result.items).toHaveLength(pods.length * SCALE.failingRatio);
+    expect(affected.size).toBe(SCALE.namespaces / 2);
+    expect(quiet.filter((name) => name.startsWith('scale-'))).toHaveLength(SCALE.namespaces / 2);
+
+    const perNamespace = new Map<string, number>();
+    for (const request of requests) {
+      const namespace = /\/namespaces\/([^/]+)\//.exec(request)?.[1];
+      if (namespace) perNamespace.set(namespace, (perNamespace.get(namespace) ?? 0) + 1);
+    }
+    expect([...perNamespace.keys()].sort()).toEqual([...affected].sort());
+    // Events, secrets, service accounts and ReplicaSets: every failing pod here is a Deployment's, so no Jobs.
+    for (const count of perNamespace.values()) expect(count).toBe(4);
+    expect(requests.filter((request) => request === '/api/v1/pods')).toHaveLength(Math.ceil(pods.length / 500));
+    expect(requests).toHaveLength(Math.ceil(pods.length / 500) + 1 + 4 * affected.size);
+    expect(requests.length).toBeLessThanOrEqual(failuresCallBudget(pods.length, affected.size));
+  }, 60_000);
 });

@@ -28,14 +28,25 @@ export interface KubectlResult {
 const ROOT = path.resolve(__dirname, '../../..');
 const KUBECTL = '/usr/bin/kubectl';
 
+/** Where a run keeps its kubeconfig, and its port; by default a fresh temporary folder, removed on stop, and any free port. */
+export interface SimPlacement {
+  /** A folder the caller owns: kept on stop, so a second run can start from what the first left there. */
+  directory?: string;
+  port?: number;
+}
+
 /** `command` is the program and its leading arguments, e.g. ['npx', 'tsx'] or [process.execPath, '--import', 'tsx']. */
-export async function startSim(command: string[], simArgs: string[], readyTimeoutMs = 60_000): Promise<RunningSim> {
+export async function startSim(command: string[], simArgs: string[], readyTimeoutMs = 60_000, placement: SimPlacement = {}): Promise<RunningSim> {
   if (!existsSync(KUBECTL)) throw new Error(`${KUBECTL} is not installed: the end-to-end tests need the real kubectl`);
-  const directory = mkdtempSync(path.join(tmpdir(), 'pullfix-sim-'));
+  const directory = placement.directory ?? mkdtempSync(path.join(tmpdir(), 'pullfix-sim-'));
+  const removeDirectory = () => {
+    if (!placement.directory) rmSync(directory, { recursive: true, force: true });
+  };
   const kubeconfig = path.join(directory, 'kubeconfig');
   const [program = 'npx', ...leading] = command;
   const started = Date.now();
-  const child = spawn(program, [...leading, 'sim/main.ts', ...simArgs, '--port', '0', '--kubeconfig', kubeconfig], {
+  const port = String(placement.port ?? 0);
+  const child = spawn(program, [...leading, 'sim/main.ts', ...simArgs, '--port', port, '--kubeconfig', kubeconfig], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so stopping reaches the simulator through npx and tsx.
@@ -85,12 +96,12 @@ export async function startSim(command: string[], simArgs: string[], readyTimeou
     stop: () =>
       new Promise((resolve) => {
         if (child.exitCode !== null) {
-          rmSync(directory, { recursive: true, force: true });
+          removeDirectory();
           resolve(child.exitCode);
           return;
         }
         child.once('exit', (code) => {
-          rmSync(directory, { recursive: true, force: true });
+          removeDirectory();
           resolve(code);
         });
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
