@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
+import { freeLoopbackPort } from '../test/registry/servers';
 
 /**
  * Issue 7 in a real browser against the production build: security headers and a nonce-only script policy on
@@ -47,7 +47,7 @@ test.describe('with an access token', () => {
   let base: string;
 
   test.beforeAll(async () => {
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     base = `http://127.0.0.1:${port}`;
     server = spawn(process.execPath, [path.join(__dirname, '..', 'scripts', 'serve.mjs')], {
       env: { ...process.env, PULLFIX_HOST: '127.0.0.1', PORT: String(port), PULLFIX_ACCESS_TOKEN: TOKEN },
@@ -101,10 +101,3 @@ test.describe('with an access token', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}

@@ -4,13 +4,13 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServingCertificate } from '../tls';
 import { createPuller, startRegistries, type SimRegistryFleet } from './index';
+import { freeLoopbackPort } from '../../test/registry/servers';
 
 /**
  * A scenario host served by the real Distribution server (Debian's docker-registry), over plain HTTP and
@@ -89,7 +89,7 @@ interface RealRegistry {
 
 async function startDockerRegistry(tls: boolean): Promise<RealRegistry> {
   const directory = await mkdtemp(path.join(tmpdir(), 'pullfix-docker-registry-'));
-  const port = await freePort();
+  const port = await freeLoopbackPort();
   const lines = [
     'version: 0.1',
     'log:',
@@ -230,17 +230,6 @@ function send(url: string, method: string, headers: Record<string, string>, body
     const request = target.protocol === 'https:' ? httpsRequest(target, options, onResponse) : httpRequest(target, options, onResponse);
     request.on('error', reject);
     request.end(body ?? undefined);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
   });
 }
 

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, MIN_TOKEN_LENGTH, planServe, signInLink } from '../../scripts/serve-plan.mjs';
 import { ROOT } from './demo-app';
+import { freeLoopbackPort } from '../registry/servers';
 
 const TOKEN = 'serve-test-token-1f9a7c3e5b';
 
@@ -84,17 +84,9 @@ function expectFreshBuild(): void {
   expect(newer, 'the production build is older than these files: run `npm run build` first').toEqual([]);
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 describe('scripts/serve.mjs', () => {
   it('refuses to start beyond loopback with a token too weak to guard it, before binding anything', async () => {
-    const server = run({ PULLFIX_HOST: '0.0.0.0', PULLFIX_ACCESS_TOKEN: 'guessable', PORT: String(await freePort()) });
+    const server = run({ PULLFIX_HOST: '0.0.0.0', PULLFIX_ACCESS_TOKEN: 'guessable', PORT: String(await freeLoopbackPort()) });
     expect(await server.exited).toBe(1);
     expect(server.output()).toMatch(/refusing to start: PULLFIX_ACCESS_TOKEN must be at least 16 characters/);
     expect(server.output()).not.toMatch(/Ready|Local:/);
@@ -102,7 +94,7 @@ describe('scripts/serve.mjs', () => {
 
   it('with a token, the production server answers 401 without it and 200 with it', async () => {
     expectFreshBuild();
-    const port = await freePort();
+    const port = await freeLoopbackPort();
     let ready: () => void = () => undefined;
     const started = new Promise<void>((resolve) => (ready = resolve));
     const server = run({ PULLFIX_HOST: '127.0.0.1', PORT: String(port), PULLFIX_ACCESS_TOKEN: TOKEN }, (line) => {
