@@ -5,7 +5,7 @@ import { useCallback, useState } from 'react';
 import type { ApiRequestError } from '@/lib/api/errors';
 import { validateNewSecret, type FixOptions, type FixProgress, type FixRequest, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
 import { clusterKeys } from '@/lib/queries';
-import { TestCredentialsButton } from '../registry/TestCredentialsButton';
+import { TestCredentialsButton } from '../registry/test-credentials-button';
 import { postFix } from './fix-api';
 import { FixPreview } from './fix-preview';
 import { FixProgressView } from './fix-progress';

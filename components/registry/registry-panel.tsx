@@ -1,9 +1,9 @@
 'use client';
 
 import type { ContainerDiagnosis, PodDiagnosis } from '@/lib/api/types';
-import { PlatformList } from './PlatformList';
-import { TagSuggestions } from './TagSuggestions';
-import { TestCredentialsButton } from './TestCredentialsButton';
+import { PlatformList } from './platform-list';
+import { TagSuggestions } from './tag-suggestions';
+import { TestCredentialsButton } from './test-credentials-button';
 
 interface Props {
   context: string;
