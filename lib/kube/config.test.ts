@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
 import { generateServingCertificate } from '../../sim/tls';
-import { clientsFor, kubeconfigSource, listContexts, reloadKubeConfig } from './config';
+import { clientsFor, inClusterConfig, kubeconfigSource, listContexts, reloadKubeConfig } from './config';
 import { KubeError, toKubeError } from './errors';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-config-'));
@@ -91,6 +91,37 @@ describe('kubeconfigSource', () => {
   ];
   it.each(cases)('$name', ({ env, argv, files, expect: expected }) => {
     expect(kubeconfigSource(env, argv, existing(...files))).toEqual(expected);
+  });
+});
+
+describe('inClusterConfig', () => {
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-in-cluster-'));
+  const mounted = path.join(prefix, 'var/run/secrets/kubernetes.io/serviceaccount');
+  const claims = (sub: string) => Buffer.from(JSON.stringify({ iss: 'kubernetes/serviceaccount', sub })).toString('base64url');
+
+  beforeAll(() => {
+    fs.mkdirSync(mounted, { recursive: true });
+    fs.writeFileSync(path.join(mounted, 'ca.crt'), generateServingCertificate().caPem);
+    fs.writeFileSync(path.join(mounted, 'namespace'), 'pullfix');
+    vi.stubEnv('KUBERNETES_SERVICE_HOST', '10.96.0.1');
+    vi.stubEnv('KUBERNETES_SERVICE_PORT', '443');
+  });
+  afterAll(() => {
+    vi.unstubAllEnvs();
+    fs.rmSync(prefix, { recursive: true, force: true });
+  });
+
+  it('is one context, in-cluster, whose user is the service account the token names', () => {
+    fs.writeFileSync(path.join(mounted, 'token'), `eyJhbGciOiJSUzI1NiJ9.${claims('system:serviceaccount:pullfix:pullfix')}.c2lnbmF0dXJl\n`);
+    const config = inClusterConfig(prefix);
+    expect(config.getContexts().map((context) => [context.name, context.user])).toEqual([['in-cluster', 'system:serviceaccount:pullfix:pullfix']]);
+    expect(config.getCurrentUser()?.name).toBe('system:serviceaccount:pullfix:pullfix');
+    expect(config.getCurrentCluster()?.server).toBe('https://10.96.0.1:443');
+  });
+
+  it("keeps client-node's user name when the token names no service account", () => {
+    fs.writeFileSync(path.join(mounted, 'token'), 'not-a-jwt');
+    expect(inClusterConfig(prefix).getContexts()[0]?.user).toBe('inClusterUser');
   });
 });
 

@@ -17,6 +17,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ContextSummary } from '../api/types';
 import { KubeError } from './errors';
+import { serviceAccountFromToken } from './service-account-token';
 
 /** The API clients of one kubeconfig context, created once and shared by every request. */
 export interface KubeClients {
@@ -186,15 +187,19 @@ function firstByName<T extends { name: string }>(entries: T[]): T[] {
   return entries.filter((entry) => !seen.has(entry.name) && seen.add(entry.name));
 }
 
-function inClusterConfig(): KubeConfig {
+/** The pod's own service account as one context, `in-cluster`; `pathPrefix` relocates the mounted files (tests). */
+export function inClusterConfig(pathPrefix = ''): KubeConfig {
   const cluster = new KubeConfig();
-  cluster.loadFromCluster();
+  cluster.loadFromCluster(pathPrefix);
   const [context] = cluster.getContexts();
+  // client-node calls the pod's user "inClusterUser"; the service account's own name says who pullfix acts as.
+  const account = serviceAccountFromToken(readTokenOrNull(`${pathPrefix}${SERVICE_ACCOUNT_TOKEN}`));
+  const user = account ? `system:serviceaccount:${account.namespace}:${account.name}` : context?.user;
   const renamed = new KubeConfig();
   renamed.loadFromOptions({
     clusters: cluster.clusters,
-    users: cluster.users,
-    contexts: context ? [{ ...context, name: IN_CLUSTER_CONTEXT }] : [],
+    users: cluster.users.map((entry) => (entry.name === context?.user && user ? { ...entry, name: user } : entry)),
+    contexts: context ? [{ ...context, name: IN_CLUSTER_CONTEXT, user: user ?? context.user }] : [],
     currentContext: IN_CLUSTER_CONTEXT,
   });
   return renamed;
@@ -257,4 +262,12 @@ function kubeconfigOption(argv: readonly string[]): string | null {
 
 function splitPathList(list: string): string[] {
   return list.split(path.delimiter).filter((file) => file.length > 0);
+}
+
+function readTokenOrNull(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ import 'server-only';
 
 import fs from 'node:fs';
 import { kubeconfigSource } from '../kube/config';
+import { serviceAccountFromToken } from '../kube/service-account-token';
 
 /**
  * Who pullfix acts as. From a kubeconfig, each context's user does (GET /api/contexts names them). In a pod it is
@@ -26,21 +27,6 @@ export function currentIdentity(): Identity {
     user: serviceAccount ? `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}` : null,
     serviceAccount,
   };
-}
-
-/** The account a service-account JWT names in its `sub` claim ('system:serviceaccount:<ns>:<name>'). */
-export function serviceAccountFromToken(token: string | null): { namespace: string; name: string } | null {
-  const payload = token?.trim().split('.')[1];
-  if (!payload) return null;
-  let claims: unknown;
-  try {
-    claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-  } catch {
-    return null;
-  }
-  const subject = typeof claims === 'object' && claims !== null ? (claims as { sub?: unknown }).sub : undefined;
-  const match = typeof subject === 'string' ? subject.match(/^system:serviceaccount:([^:]+):([^:]+)$/) : null;
-  return match?.[1] && match[2] ? { namespace: match[1], name: match[2] } : null;
 }
 
 function readOrNull(file: string): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serviceAccountFromToken } from '../../lib/security/identity';
+import { serviceAccountFromToken } from '../../lib/kube/service-account-token';
 
 const jwt = (claims: unknown) =>
   [{ alg: 'RS256', kid: 'k' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.c2lnbmF0dXJl';
