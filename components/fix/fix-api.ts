@@ -1,8 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { apiErrorFrom, ApiRequestError } from '@/lib/api/errors';
 import type { FixFollow, FixOptions, FixProgress, FixRequest, FixResponse } from '@/lib/fix-plan';
-import { clusterKeys, getJson } from '@/lib/queries';
-import { csrfHeaders } from '@/lib/security/csrf-client';
+import { clusterKeys, getJson, postJson } from '@/lib/queries';
 
 /** The page polls a fix at this pace: a new pod's pull and start show within a couple of seconds. */
 export const PROGRESS_INTERVAL_MS = 1_500;
@@ -39,21 +37,9 @@ export function settled(progress: FixProgress | undefined): boolean {
   return progress.failure !== null || progress.pods[0]?.phase === 'Running' || progress.pods[0]?.phase === 'Succeeded';
 }
 
-/** The one mutation: POST with a JSON body and the CSRF header; the body carries the password once. */
-export async function postFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
-  let response: Response;
-  try {
-    response = await fetch(fixesPath(context, namespace), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...csrfHeaders() },
-      body: JSON.stringify(request),
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiRequestError({ code: 'unreachable', message: 'the pullfix server did not answer: is it still running?', reason: null, status: 0 });
-  }
-  if (!response.ok) throw await apiErrorFrom(response);
-  return (await response.json()) as FixResponse;
+/** The one mutation of this form; the body carries the password once. */
+export function postFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
+  return postJson<FixResponse>(fixesPath(context, namespace), request);
 }
 
 function fixesPath(context: string, namespace: string): string {

@@ -1,8 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import { apiErrorFrom, ApiRequestError } from '@/lib/api/errors';
 import type { ImageFixRequest, ImageFixResponse, PodRegistryInfo, RegistryCheckCredential, RegistryCheckResponse } from '@/lib/api/types';
-import { clusterKeys, getJson } from '@/lib/queries';
-import { csrfHeaders } from '@/lib/security/csrf-client';
+import { clusterKeys, getJson, postJson } from '@/lib/queries';
 
 export const registryKeys = {
   pod: (context: string, namespace: string, pod: string, container: string) =>
@@ -33,23 +31,6 @@ export function postRegistryCheck(input: RegistryCheckInput): Promise<RegistryCh
 
 export function postImageFix(context: string, namespace: string, request: ImageFixRequest): Promise<ImageFixResponse> {
   return postJson(`/api/contexts/${encodeURIComponent(context)}/namespaces/${encodeURIComponent(namespace)}/image-fixes`, request);
-}
-
-/** POST with a JSON body and the CSRF header, as every route that acts or carries a password expects. */
-async function postJson<T>(path: string, body: unknown): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', ...csrfHeaders() },
-      body: JSON.stringify(body),
-      cache: 'no-store',
-    });
-  } catch {
-    throw new ApiRequestError({ code: 'unreachable', message: 'the pullfix server did not answer: is it still running?', reason: null, status: 0 });
-  }
-  if (!response.ok) throw await apiErrorFrom(response);
-  return (await response.json()) as T;
 }
 
 function podPath(context: string, namespace: string, pod: string): string {

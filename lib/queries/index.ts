@@ -5,6 +5,7 @@
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { apiErrorFrom, ApiRequestError } from '../api/errors';
 import type { ContextsResponse, FailuresResponse, PodDiagnosis } from '../api/types';
+import { csrfHeaders } from '../security/csrf-client';
 
 /** Overview and detail poll at this pace: an on-call engineer watches a fix land without reloading. */
 export const REFRESH_INTERVAL_MS = 5_000;
@@ -48,13 +49,27 @@ export function podDiagnosisQuery(context: string, namespace: string, pod: strin
   });
 }
 
-/** The one fetch: a refused connection or an error body both become an ApiRequestError a page can show. */
-export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+/** The one read: a refused connection or an error body both become an ApiRequestError a page can show. */
+export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return requestJson<T>(path, { headers: { accept: 'application/json' }, cache: 'no-store', signal });
+}
+
+/** The one mutation: POST with a JSON body and the CSRF header, as every route that acts or carries a password expects. */
+export function postJson<T>(path: string, body: unknown): Promise<T> {
+  return requestJson<T>(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...csrfHeaders() },
+    body: JSON.stringify(body),
+    cache: 'no-store',
+  });
+}
+
+async function requestJson<T>(path: string, init: RequestInit): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store', signal });
+    response = await fetch(path, init);
   } catch (error) {
-    if (signal?.aborted) throw error;
+    if (init.signal?.aborted) throw error;
     throw new ApiRequestError({
       code: 'unreachable',
       message: 'the pullfix server did not answer: is it still running?',
