@@ -17,7 +17,7 @@ import {
 } from '@kubernetes/client-node';
 import type { ContextSummary } from '../api/types';
 import { KubeError } from './errors';
-import { serviceAccountFromToken } from './service-account-token';
+import { readServiceAccount } from './service-account-token';
 
 /** The API clients of one kubeconfig context, created once and shared by every request. */
 export interface KubeClients {
@@ -193,7 +193,7 @@ export function inClusterConfig(pathPrefix = ''): KubeConfig {
   cluster.loadFromCluster(pathPrefix);
   const [context] = cluster.getContexts();
   // client-node calls the pod's user "inClusterUser"; the service account's own name says who pullfix acts as.
-  const account = serviceAccountFromToken(readTokenOrNull(`${pathPrefix}${SERVICE_ACCOUNT_TOKEN}`));
+  const account = readServiceAccount(`${pathPrefix}${SERVICE_ACCOUNT_TOKEN}`);
   const user = account ? `system:serviceaccount:${account.namespace}:${account.name}` : context?.user;
   const renamed = new KubeConfig();
   renamed.loadFromOptions({
@@ -262,12 +262,4 @@ function kubeconfigOption(argv: readonly string[]): string | null {
 
 function splitPathList(list: string): string[] {
   return list.split(path.delimiter).filter((file) => file.length > 0);
-}
-
-function readTokenOrNull(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }

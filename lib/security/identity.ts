@@ -2,7 +2,7 @@ import 'server-only';
 
 import fs from 'node:fs';
 import { kubeconfigSource } from '../kube/config';
-import { serviceAccountFromToken } from '../kube/service-account-token';
+import { readServiceAccount } from '../kube/service-account-token';
 
 /**
  * Who pullfix acts as. From a kubeconfig, each context's user does (GET /api/contexts names them). In a pod it is
@@ -21,18 +21,10 @@ const SERVICE_ACCOUNT_DIRECTORY = '/var/run/secrets/kubernetes.io/serviceaccount
 export function currentIdentity(): Identity {
   const source = kubeconfigSource(process.env, process.argv, (file) => fs.existsSync(file));
   if (source !== 'in-cluster') return { mode: 'kubeconfig', user: null, serviceAccount: null };
-  const serviceAccount = serviceAccountFromToken(readOrNull(`${SERVICE_ACCOUNT_DIRECTORY}/token`));
+  const serviceAccount = readServiceAccount(`${SERVICE_ACCOUNT_DIRECTORY}/token`);
   return {
     mode: 'in-cluster',
     user: serviceAccount ? `system:serviceaccount:${serviceAccount.namespace}:${serviceAccount.name}` : null,
     serviceAccount,
   };
-}
-
-function readOrNull(file: string): string | null {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return null;
-  }
 }
