@@ -3,10 +3,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, type ComponentProps } from 'react';
+import { groupIncidents } from '@/lib/incidents';
 import { countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, type OverviewFilters } from '@/lib/overview';
 import { failuresQuery } from '@/lib/queries';
 import { ContextSwitcher } from './context-switcher';
 import { EmptyState } from './empty-state';
+import { IncidentsPanel } from './incidents-panel';
 import { FailureCards } from './failure-cards';
 import { FailuresTable } from './failures-table';
 import { NamespaceFilter } from './namespace-filter';
@@ -25,6 +27,7 @@ export function FailuresOverview({ context }: { context: string }) {
   const items = failures.data?.items;
   const textFiltered = useMemo(() => filterFailures(items ?? [], { q: filters.q, verdict: null }), [items, filters.q]);
   const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict: filters.verdict }), [textFiltered, filters.verdict]);
+  const incidents = useMemo(() => groupIncidents(items ?? []), [items]);
   const namespaces = useMemo(() => [...new Set((items ?? []).map((item) => item.namespace))], [items]);
 
   // Filters within a context only rewrite the query string: no server round trip, history stays short.
@@ -49,6 +52,8 @@ export function FailuresOverview({ context }: { context: string }) {
         </div>
         {failures.data && <UpdatedAgo updatedAt={failures.dataUpdatedAt} refreshError={failures.isError ? failures.error : null} fetching={failures.isFetching} />}
       </div>
+
+      {failures.data && <IncidentsPanel context={context} incidents={incidents} now={failures.dataUpdatedAt} />}
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <ContextSwitcher context={context} onSwitch={(next) => router.push(overviewHref(next, filters))} />

@@ -15,3 +15,36 @@ test.describe('triage', () => {
     await expect(namespaces).toContainText('default');
   });
 });
+
+test.describe('incidents', () => {
+  test.use({ viewport: { width: 1440, height: 900 } });
+
+  test('the first screen shows every incident with its action, and Tab reaches the first action in at most 5 presses', async ({ page }) => {
+    // Waits for the demo's back-offs to settle, then measures: give it the settling time on top of the usual.
+    test.slow();
+    await openOverview(page);
+    const panel = page.getByRole('region', { name: /incidents?, most urgent first/ });
+    await expect(panel).toBeVisible();
+    const rows = panel.getByRole('listitem');
+    // Measured in one pass in the page: rows re-render as the live data settles.
+    await expect(async () => {
+      const layout = await panel.evaluate((section) =>
+        [...section.querySelectorAll('li')].map((row) => ({ bottom: row.getBoundingClientRect().bottom, links: row.querySelectorAll('a').length })),
+      );
+      expect(layout.length).toBeGreaterThan(3);
+      for (const [i, row] of layout.entries()) {
+        expect(row.links, `incident ${i + 1} has one action`).toBe(1);
+        expect(row.bottom, `incident ${i + 1} of ${layout.length} is above the fold`).toBeLessThanOrEqual(900);
+      }
+    }).toPass({ timeout: SETTLE_TIMEOUT });
+
+    const firstAction = rows.first().getByRole('link');
+    await page.locator('body').focus();
+    let presses = 0;
+    while (presses < 5 && !(await firstAction.evaluate((element) => element === document.activeElement))) {
+      await page.keyboard.press('Tab');
+      presses++;
+    }
+    await expect(firstAction).toBeFocused();
+  });
+});

@@ -73,7 +73,7 @@ describe('groupIncidents', () => {
     ]);
     expect(incidents.map((incident) => incident.verdict).sort()).toEqual(['rate-limited', 'registry-unreachable', 'registry-unreachable']);
     const tls = incidents.find((incident) => incident.cause === 'tls');
-    expect(tls?.action).toEqual({ kind: 'check', what: "TLS: the nodes do not trust docker.io's certificate" });
+    expect(tls?.action).toEqual({ kind: 'check', what: "Check TLS: the nodes do not trust docker.io's certificate" });
   });
 
   it('makes one copy-to-namespaces incident of the same missing secret name in three namespaces', () => {
@@ -155,6 +155,7 @@ describe('groupIncidents', () => {
       runningByRegistry: new Map([['docker.io', 40]]),
     });
     expect(incident?.registryPulls).toEqual({ failing: 2, running: 40 });
+    expect(groupIncidents([failure({ workload: 'a' })])[0]?.registryPulls, 'no evidence, no claim').toBeNull();
   });
 
   it('makes one incident of a registry failing in two clusters, but keeps secrets apart per cluster', () => {

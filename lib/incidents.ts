@@ -28,7 +28,10 @@ export interface Incident {
   radius: BlastRadius;
   /** The earliest known first failure among the members; null when none is known. */
   failingSince: string | null;
-  /** Across every item given: containers failing and running with this registry. Running pulls are evidence it is up. */
+  /**
+   * Containers failing and running with this registry across everything given; running pulls are evidence it is
+   * up. Null without a registry, or when the caller knows nothing of running containers.
+   */
   registryPulls: { failing: number; running: number } | null;
   action: IncidentAction;
 }
@@ -51,7 +54,7 @@ export interface WorkloadTarget {
 
 /**
  * The one action that serves the whole incident. `check` is for causes pullfix cannot fix (a registry that is
- * down, DNS): it says what to look at instead. `per-workload` means each member needs its own change.
+ * down, DNS): `what` is the sentence saying what to do instead. `per-workload` means each member needs its own change.
  */
 export type IncidentAction =
   | { kind: 'attach-secret'; secretName: string; targets: WorkloadTarget[] }
@@ -162,9 +165,10 @@ function toIncident(
     failures: members,
     radius,
     failingSince: earliest(members.map((item) => item.failingSince ?? null)),
-    registryPulls: registry
-      ? { failing: failingByRegistry.get(registry) ?? 0, running: evidence.runningByRegistry?.get(registry) ?? 0 }
-      : null,
+    registryPulls:
+      registry && evidence.runningByRegistry
+        ? { failing: failingByRegistry.get(registry) ?? 0, running: evidence.runningByRegistry.get(registry) ?? 0 }
+        : null,
     action: incidentAction(first, registry, secretName, image, radius),
   };
 }
@@ -198,15 +202,15 @@ function incidentAction(
     case 'tag-not-found':
       return image ? { kind: 'change-image', image, targets } : { kind: 'per-workload' };
     case 'rate-limited':
-      return { kind: 'check', what: `${registry ?? 'the registry'} is rate-limiting pulls: authenticate pulls or use a mirror` };
+      return { kind: 'check', what: `Authenticate pulls from ${registry ?? 'the registry'} or use a mirror: anonymous pulls are rate-limited` };
     case 'registry-unreachable':
       return { kind: 'check', what: unreachableCheck(first.cause, registry ?? 'the registry') };
     case 'node-credentials':
-      return { kind: 'check', what: `the nodes' credential provider for ${registry ?? 'this registry'}: the node's cloud identity and its access` };
+      return { kind: 'check', what: `Check the nodes' credential provider for ${registry ?? 'this registry'}: the node's cloud identity and its access` };
     case 'platform-mismatch':
-      return { kind: 'check', what: 'which platforms the image is built for, against the nodes it is scheduled on' };
+      return { kind: 'check', what: 'Check which platforms the image is built for against the nodes it is scheduled on' };
     case 'never-pull':
-      return { kind: 'check', what: 'imagePullPolicy Never: preload the image on the nodes, or change the policy' };
+      return { kind: 'check', what: 'Preload the image on the nodes, or change imagePullPolicy from Never' };
     case 'invalid-reference':
     case 'unknown':
       return { kind: 'per-workload' };
@@ -216,13 +220,13 @@ function incidentAction(
 function unreachableCheck(cause: PullFailureCause, registry: string): string {
   switch (cause) {
     case 'dns':
-      return `DNS: the nodes cannot resolve ${registry}`;
+      return `Check DNS: the nodes cannot resolve ${registry}`;
     case 'tls':
-      return `TLS: the nodes do not trust ${registry}'s certificate`;
+      return `Check TLS: the nodes do not trust ${registry}'s certificate`;
     case 'registry-unavailable':
-      return `${registry} answers with server errors: its status, or a mirror`;
+      return `Check ${registry}'s status page, or pull through a mirror: it answers with server errors`;
     default:
-      return `the network path from the nodes to ${registry}: firewall, proxy, egress`;
+      return `Check the network path from the nodes to ${registry}: firewall, proxy, egress`;
   }
 }
 
