@@ -3,7 +3,10 @@
 import { useQuery } from '@tanstack/react-query';
 import { contextsQuery } from '@/lib/queries';
 
-/** Every context of the kubeconfig; choosing one opens its overview. */
+/** The switcher's value for the fleet view of every context (not a valid context name: it is blank). */
+export const ALL_CONTEXTS = '';
+
+/** Every context of the kubeconfig, and all of them at once; choosing one opens its overview. */
 export function ContextSwitcher({ context, onSwitch }: { context: string; onSwitch: (context: string) => void }) {
   const contexts = useQuery(contextsQuery());
   const known = contexts.data?.contexts ?? [];
@@ -17,6 +20,7 @@ export function ContextSwitcher({ context, onSwitch }: { context: string; onSwit
         className={FIELD_CLASS}
         aria-describedby={contexts.isError ? 'contexts-error' : undefined}
       >
+        <option value={ALL_CONTEXTS}>All contexts</option>
         {options.map((entry) => (
           <option key={entry.name} value={entry.name}>
             {entry.name}

@@ -6,7 +6,7 @@ import { useMemo, type ComponentProps } from 'react';
 import { groupIncidents } from '@/lib/incidents';
 import { countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, type OverviewFilters } from '@/lib/overview';
 import { failuresQuery } from '@/lib/queries';
-import { ContextSwitcher } from './context-switcher';
+import { ALL_CONTEXTS, ContextSwitcher } from './context-switcher';
 import { EmptyState } from './empty-state';
 import { IncidentsPanel } from './incidents-panel';
 import { FailureCards } from './failure-cards';
@@ -56,7 +56,7 @@ export function FailuresOverview({ context }: { context: string }) {
       {failures.data && <IncidentsPanel context={context} incidents={incidents} now={failures.dataUpdatedAt} />}
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
-        <ContextSwitcher context={context} onSwitch={(next) => router.push(overviewHref(next, filters))} />
+        <ContextSwitcher context={context} onSwitch={(next) => router.push(next === ALL_CONTEXTS ? '/fleet' : overviewHref(next, filters))} />
         <NamespaceFilter key={filters.namespace ?? ''} namespace={filters.namespace} known={namespaces} onChange={(namespace) => setFilters({ namespace })} />
         <TextFilter value={filters.q} onChange={(q) => setFilters({ q })} />
       </div>

@@ -48,3 +48,19 @@ test.describe('incidents', () => {
     await expect(firstAction).toBeFocused();
   });
 });
+
+test('the fleet view lists every demo context, and incidents shared across them once', async ({ page }) => {
+  test.slow();
+  await openOverview(page);
+  await page.getByRole('combobox', { name: 'Context' }).selectOption({ label: 'All contexts' });
+  await expect(page).toHaveURL(/\/fleet$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'All contexts' })).toBeVisible();
+  const contexts = page.getByRole('list', { name: 'Contexts' });
+  for (const name of ['sim-admin', 'sim-viewer']) {
+    await expect(contexts.locator(`[data-context="${name}"]`)).toHaveAttribute('data-state', 'failing', { timeout: SETTLE_TIMEOUT });
+  }
+  // Both contexts see the same cluster: a registry-wide cause is one incident naming both.
+  const rateLimit = page.getByRole('region', { name: /incidents?, most urgent first/ }).getByRole('listitem').filter({ hasText: 'is rate-limiting pulls' });
+  await expect(rateLimit).toHaveCount(1);
+  await expect(rateLimit).toContainText('2 contexts');
+});

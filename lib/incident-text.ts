@@ -69,7 +69,7 @@ function radiusText(incident: Incident): string {
     count(workloads.length, 'workload'),
     count(pods, 'pod'),
     ...(namespaces.length > 1 ? [count(namespaces.length, 'namespace')] : []),
-    ...(contexts.length > 1 ? [count(contexts.length, 'cluster')] : []),
+    ...(contexts.length > 1 ? [count(contexts.length, 'context')] : []),
     `${unavailableReplicas} unavailable`,
   ].join(' · ');
 }
