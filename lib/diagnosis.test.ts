@@ -294,6 +294,14 @@ describe('pullErrorDetail', () => {
       'pinging container registry registry.example.com:5000: Get "https://registry.example.com:5000/v2/": http: server gave HTTP response to HTTPS client',
       'http: server gave HTTP response to HTTPS client',
     ],
+    [
+      'unable to pull image: initializing source docker://quay.io/acme/operator:v0.9: reading manifest v0.9 in quay.io/acme/operator: unauthorized: access to the requested resource is not authorized',
+      'unauthorized: access to the requested resource is not authorized',
+    ],
+    [
+      'initializing source docker://ghcr.io/acme/api:2.1: Requesting bearer token: invalid status code from registry 403 (Forbidden)',
+      'invalid status code from registry 403 (Forbidden)',
+    ],
     ['  \n ', ''],
   ];
 

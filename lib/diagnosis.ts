@@ -41,7 +41,7 @@ export function classifyPullFailure(reason: string | null, message: string): Pul
   const reasonOnly = /^Error: (\w+)$/.exec(message.trim());
   if (reasonOnly?.[1]) return classifyPullFailure(reasonOnly[1], '');
 
-  return causeFromText(message);
+  return causeFromText(message) ?? causeFromStatusCode(message) ?? 'unknown';
 }
 
 export function describeCause(cause: PullFailureCause): string {
@@ -64,6 +64,31 @@ export function pullErrorDetail(message: string): string {
   if (registryErrors.length > 0) return registryErrors.map(peelWrappers).join('; ');
   return peelWrappers(first);
 }
+
+/**
+ * For registries known to refuse access, rather than say "not found", when a repository or tag does not exist:
+ * a sentence saying so, naming how the registry words it. An unauthorized cause on such a registry may be a
+ * missing image; only verifying the candidate credentials against the registry tells the two apart. Null for
+ * other registries. `registry` is an image reference's registry host (ImageRef.registry).
+ */
+export function missingImageCaveat(registry: string): string | null {
+  const host = registry.toLowerCase();
+  const hider = REGISTRIES_HIDING_MISSING_IMAGES.find(({ hosts }) => hosts.test(host));
+  if (!hider) return null;
+  return `${hider.name} answers ${hider.says} for a repository or tag that does not exist, so the repository or tag may not exist.`;
+}
+
+const REGISTRIES_HIDING_MISSING_IMAGES: readonly { hosts: RegExp; name: string; says: string }[] = [
+  { hosts: /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)$/, name: 'Docker Hub', says: '"pull access denied" (insufficient_scope)' },
+  { hosts: /^ghcr\.io$/, name: 'GitHub Container Registry', says: '"denied"' },
+  { hosts: /^[a-z0-9-]+\.azurecr\.(?:io|cn|us)$/, name: 'Azure Container Registry', says: '"unauthorized"' },
+  { hosts: /^quay\.io$/, name: 'Quay', says: '"unauthorized"' },
+  {
+    hosts: /^(?:[a-z0-9-]+-docker\.pkg\.dev|(?:[a-z]+\.)?gcr\.io)$/,
+    name: 'Artifact Registry',
+    says: '"Permission \u2026 denied (or it may not exist)"',
+  },
+];
 
 const CAUSE_DESCRIPTIONS: Record<PullFailureCause, string> = {
   unauthorized: 'the registry refused access (missing or rejected credentials, or no such repository)',
@@ -139,7 +164,15 @@ const TEXT_RULES: readonly Rule[] = [
   ['never-pull', [/is not present with pull policy of never/, /\berrimageneverpull\b/]],
   [
     'invalid-name',
-    [/failed to apply default image tag/, /couldn't parse image name/, /invalid reference format/, /\binvalidimagename\b/],
+    [
+      /failed to apply default image tag/,
+      /couldn't parse image name/,
+      /invalid reference format/,
+      /\binvalidimagename\b/,
+      // CRI-O with short-name-mode "enforcing": the short name matches several registries and nobody can choose.
+      /short name mode is enforcing/,
+      /short-name resolution enforced/,
+    ],
   ],
   ['unknown', [/^failed to inspect image\b/, /failed to record image pull intent/]],
   [
@@ -206,7 +239,7 @@ const TEXT_RULES: readonly Rule[] = [
       /certificate (?:has expired|is not valid|signed by unknown authority|is valid for)/,
     ],
   ],
-  ['rate-limit', [/\btoomanyrequests\b/, /too many requests/, /\bpull rate limit\b/, /\brate limit exceeded\b/, /\brate exceeded\b/]],
+  ['rate-limit', [/\btoomanyrequests\b/, /too many requests?\b/, /\bpull rate limit\b/, /\brate limit exceeded\b/, /\brate exceeded\b/]],
   [
     'registry-unavailable',
     [
@@ -238,13 +271,42 @@ const TEXT_RULES: readonly Rule[] = [
   ['not-found', [/\bnot found\b/, /\bmanifest unknown\b/, /\bname unknown\b/, /\bdoes not exist\b/]],
 ];
 
-function causeFromText(message: string): PullFailureCause {
+function causeFromText(message: string): PullFailureCause | null {
   const text = maskUserText(message);
   for (const [cause, patterns] of TEXT_RULES) {
     if (patterns.some((pattern) => pattern.test(text))) return cause;
   }
-  return 'unknown';
+  return null;
 }
+
+/**
+ * The gRPC status the runtime answered with, for messages whose words were cut short (dashboards and
+ * `kubectl describe` truncate long lines) or say nothing a rule knows. containerd maps its errdefs to these
+ * codes (errgrpc.ToGRPC); kubelets before 1.10 printed them as numbers. Unavailable is left out: it is the
+ * runtime's own socket failing, not the registry.
+ */
+function causeFromStatusCode(message: string): PullFailureCause | null {
+  // The innermost status is the runtime's own; outer ones are layers that passed it on.
+  const codes = [...message.matchAll(/\brpc error: code = (\w+) desc = /g)].map((match) => match[1] ?? '').reverse();
+  for (const code of codes) {
+    const cause = STATUS_CODE_CAUSES[code];
+    if (cause) return cause;
+  }
+  return null;
+}
+
+const STATUS_CODE_CAUSES: Readonly<Record<string, PullFailureCause>> = {
+  NotFound: 'not-found',
+  '5': 'not-found',
+  Unauthenticated: 'unauthorized',
+  '16': 'unauthorized',
+  PermissionDenied: 'unauthorized',
+  '7': 'unauthorized',
+  ResourceExhausted: 'rate-limit',
+  '8': 'rate-limit',
+  DeadlineExceeded: 'network',
+  '4': 'network',
+};
 
 function transportCause(maskedText: string): PullFailureCause | null {
   for (const [cause, patterns] of TEXT_RULES) {
@@ -260,10 +322,21 @@ function transportCause(maskedText: string): PullFailureCause | null {
  * Quoted strings come from Go's %q; the format masks cover the runtimes' unquoted operands.
  */
 function maskUserText(message: string): string {
-  let text = message.toLowerCase().replace(/^\s*rpc error: code = \w+ desc = /, '');
+  let text = unquoteRegistryWords(message.toLowerCase()).replace(/^\s*rpc error: code = \w+ desc = /, '');
   text = text.replace(/"(?:[^"\\]|\\.)*"/g, '"_"');
   for (const [pattern, replacement] of UNQUOTED_OPERANDS) text = text.replace(pattern, replacement);
   return text.replace(REFERENCE_LIKE_TOKEN, (token) => (token === 'i/o' ? token : '_'));
+}
+
+/**
+ * Two Docker-era forms quote the registry's (or the daemon's) own words, which the quote mask would blank:
+ * the daemon's JSON error body (`{"message":"..."}`) and moby's "error parsing HTTP 403 response body: ...: %q",
+ * which quotes a body that was not JSON (ECR's "Your Authorization Token has expired").
+ */
+function unquoteRegistryWords(text: string): string {
+  return text
+    .replace(/\{"message":"((?:[^"\\]|\\.)*)"\}/g, (_whole, inner: string) => inner.replace(/\\(.)/g, '$1'))
+    .replace(/(error parsing http \d+ response body: [^"]*?: )"((?:[^"\\]|\\.)*)"/g, '$1$2');
 }
 
 const UNQUOTED_OPERANDS: readonly (readonly [RegExp, string])[] = [
@@ -303,6 +376,9 @@ const WRAPPERS: readonly RegExp[] = [
   /^tls: failed to verify certificate:\s*/i,
   /^dial tcp:\s*/i,
   /^choosing image instance:\s*/i,
+  /^unable to pull image(?: or OCI artifact: pull image err)?:\s*/i,
+  /^initializing source \S+?:(?:\s+|$)/i,
+  /^requesting bearer token:\s*/i,
 ];
 
 function peelWrappers(line: string): string {
