@@ -5,6 +5,7 @@ import { startApiServer } from './apiserver/index';
 import { admit } from './cluster/admission';
 import { startControllers } from './cluster/controllers/index';
 import { startKubelet } from './cluster/kubelet';
+import { isRuntimeDialect, RUNTIME_DIALECTS, type RuntimeDialect } from './cluster/runtime-dialects';
 import { loadOrCreateIdentity } from './identity';
 import { writeKubeconfig } from './kubeconfig';
 import { startRegistries, createPuller } from './registry/index';
@@ -13,6 +14,7 @@ import { generateScaleScenario } from './scenarios/scale';
 import { ObjectStore } from './store';
 
 const USAGE = `usage: npm run sim -- --scenario <name|path> [--port <n>] [--kubeconfig <path>] [--backoff-ms <n>]
+       [--runtime ${RUNTIME_DIALECTS.join(' | ')}]   (whose words the kubelet reports pull failures in)
        [--namespaces <n>] [--pods <n>] [--failing-ratio <0..1>]   (scale scenario)`;
 
 /** A real kubelet's first image pull back-off; `--backoff-ms` scales every simulated duration against it. */
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   // change as it happens, which is most of what ten thousand pre-settled pods cost.
   const kubelet = startKubelet({
     store,
-    pullImage: createPuller(fleet),
+    pullImage: createPuller(fleet, { runtime: options.runtime }),
     backoffMs: options.backoffMs,
     containerRunMs: Math.max(20, options.backoffMs / 2),
     log,
@@ -74,6 +76,7 @@ interface CliOptions {
   port: number;
   kubeconfig: string;
   backoffMs: number;
+  runtime: RuntimeDialect;
   namespaces: number;
   pods: number;
   failingRatio: number;
@@ -86,17 +89,22 @@ function readOptions(): CliOptions {
       port: { type: 'string', default: '0' },
       kubeconfig: { type: 'string', default: path.join('.sim', 'kubeconfig') },
       'backoff-ms': { type: 'string', default: '1000' },
+      runtime: { type: 'string', default: 'containerd-2' },
       namespaces: { type: 'string', default: '100' },
       pods: { type: 'string', default: '10000' },
       'failing-ratio': { type: 'string', default: '0.1' },
     },
   });
   if (!values.scenario) throw new UsageError('--scenario is required');
+  if (!isRuntimeDialect(values.runtime)) {
+    throw new UsageError(`--runtime must be one of ${RUNTIME_DIALECTS.join(', ')}, got "${values.runtime}"`);
+  }
   return {
     scenario: values.scenario,
     port: number('--port', values.port, 0, 65_535),
     kubeconfig: path.resolve(values.kubeconfig),
     backoffMs: number('--backoff-ms', values['backoff-ms'], 1, 600_000),
+    runtime: values.runtime,
     namespaces: number('--namespaces', values.namespaces, 1, 100_000),
     pods: number('--pods', values.pods, 0, 1_000_000),
     failingRatio: number('--failing-ratio', values['failing-ratio'], 0, 1),

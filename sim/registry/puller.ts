@@ -3,11 +3,14 @@ import type { PullCredential, PullOutcome } from '../contracts';
 import { digestOf, INDEX_MEDIA_TYPES, MediaType, type Platform } from './content';
 import type { SimRegistryFleet } from './index';
 import { platformRanker } from './platforms';
-import { PullError, RegistrySession, type RegistryResponse } from './session';
+import { wordPullFailure, type RuntimeDialect } from '../cluster/runtime-dialects';
+import { PullError, RegistrySession, type PullFailureFact, type RegistryResponse } from './session';
 
 export interface PullerOptions {
   /** How long one registry request may go unanswered before the pull gives up. */
   requestTimeoutMs?: number;
+  /** Whose words the failures are reported in; containerd 2's by default. */
+  runtime?: RuntimeDialect;
 }
 
 /** A successful pull also reports the image's size, for the kubelet's "Pulled" event. */
@@ -20,17 +23,18 @@ export type SimPullImage = (image: string, credentials: PullCredential[], platfo
  * first success wins, a single anonymous attempt when there are none, and the kubelet's aggregate of the
  * failures. Each attempt resolves the reference with a manifest HEAD (following the auth challenge), then
  * fetches the index, the manifest for the node's platform, the config and the layers, verifying digests.
- * Failures are worded as containerd words them, naming the image's registry host, never the loopback port
- * the simulator serves it on.
+ * Failures are worded as the chosen runtime words them (containerd 2 by default), naming the image's registry
+ * host, never the loopback port the simulator serves it on.
  */
 export function createPuller(fleet: SimRegistryFleet, options: PullerOptions = {}): SimPullImage {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const runtime = options.runtime ?? 'containerd-2';
   return async (image, credentials, platform) => {
     let ref: ImageRef;
     try {
       ref = parseImageRef(image);
     } catch (error) {
-      return pullFailure(`failed to parse image reference "${image}": ${error instanceof Error ? error.message : String(error)}`);
+      return { ok: false, reason: 'ErrImagePull', message: `failed to parse image reference "${image}": ${error instanceof Error ? error.message : String(error)}` };
     }
     const errors: string[] = [];
     for (const credential of credentials.length > 0 ? credentials : [null]) {
@@ -45,20 +49,25 @@ export function createPuller(fleet: SimRegistryFleet, options: PullerOptions = {
         return await pullImage(session, ref, platform);
       } catch (error) {
         if (!(error instanceof PullError)) throw error;
-        errors.push(`failed to pull and unpack image "${ref.normalized}": ${error.message}`);
+        errors.push(wordPullFailure(runtime, ref, error, platform));
       }
     }
-    return pullFailure(aggregate(errors));
+    return evalPullError(image, aggregate(errors));
   };
 }
 
 const DEFAULT_REQUEST_TIMEOUT_MS = 2_000;
 
 /**
- * containerd reports every registry failure through the CRI without the "RegistryUnavailable" prefix, so
- * the kubelet's evalCRIPullErr always lands on ErrImagePull for it (even for a 503).
+ * The kubelet's evalCRIPullErr: a runtime error that begins with "RegistryUnavailable" (CRI-O's, for a refused
+ * connection) becomes that reason with the kubelet's own sentence; anything else is ErrImagePull. containerd never
+ * prefixes, so with it every registry failure is ErrImagePull (even a 503).
  */
-function pullFailure(message: string): SimPullOutcome {
+function evalPullError(image: string, message: string): SimPullOutcome {
+  const unavailable = /^RegistryUnavailable(.*)$/s.exec(message);
+  if (unavailable) {
+    return { ok: false, reason: 'RegistryUnavailable', message: `image pull failed for ${image} because the registry is unavailable${unavailable[1] ?? ''}` };
+  }
   return { ok: false, reason: 'ErrImagePull', message };
 }
 
@@ -123,7 +132,7 @@ async function resolve(session: RegistrySession, ref: ImageRef): Promise<Descrip
       continue;
     }
     if (response.status === 404) {
-      remember(new PullError(`${ref.normalized}: not found`), 2);
+      remember(new PullError(`${ref.normalized}: not found`, { fact: { kind: 'not-found' } }), 2);
       continue;
     }
     if (response.status > 399) {
@@ -133,7 +142,7 @@ async function resolve(session: RegistrySession, ref: ImageRef): Promise<Descrip
     if (response.status > 299) throw unexpectedStatus(response);
     return describe(session, path, response, ref.digest);
   }
-  throw failure.error ?? new PullError(`${ref.normalized}: not found`);
+  throw failure.error ?? new PullError(`${ref.normalized}: not found`, { fact: { kind: 'not-found' } });
 }
 
 /** The descriptor from the HEAD's headers, or from a GET when the registry leaves the digest or size out. */
@@ -155,7 +164,14 @@ async function describe(session: RegistrySession, path: string, response: Regist
 }
 
 function unexpectedStatus(response: RegistryResponse): PullError {
-  return new PullError(`unexpected status from ${response.method} request to ${response.publicUrl}: ${response.statusLine}`);
+  return new PullError(`unexpected status from ${response.method} request to ${response.publicUrl}: ${response.statusLine}`, {
+    fact: statusFact(response),
+  });
+}
+
+function statusFact(response: RegistryResponse): PullFailureFact {
+  const { method, publicUrl: url, status, statusLine } = response;
+  return { kind: 'status', method, url, status, statusLine, registryErrors: registryErrors(response.body) };
 }
 
 /** containerd's LimitManifests(FilterPlatforms(...), Only(platform), 1). */
@@ -166,7 +182,7 @@ function choosePlatform(index: ManifestJson, platform: string): Descriptor {
     .filter((candidate): candidate is { entry: Descriptor; rank: number } => candidate.rank !== null)
     .sort((a, b) => a.rank - b.rank);
   const chosen = candidates[0];
-  if (!chosen) throw new PullError('no match for platform in manifest: not found');
+  if (!chosen) throw new PullError('no match for platform in manifest: not found', { fact: { kind: 'platform' } });
   return chosen.entry;
 }
 
@@ -195,9 +211,11 @@ async function fetchContent(session: RegistrySession, descriptor: Descriptor): P
 
 function fetchStatusError(response: RegistryResponse): PullError {
   const url = response.publicUrl;
-  if (response.status === 404) return new PullError(`content at ${url} not found: not found`);
+  if (response.status === 404) return new PullError(`content at ${url} not found: not found`, { fact: { kind: 'not-found' } });
   const serverMessage = registryErrors(response.body);
-  return new PullError(`unexpected status code ${url}: ${response.statusLine}${serverMessage ? ` - Server message: ${serverMessage}` : ''}`);
+  return new PullError(`unexpected status code ${url}: ${response.statusLine}${serverMessage ? ` - Server message: ${serverMessage}` : ''}`, {
+    fact: statusFact(response),
+  });
 }
 
 /** The codes containerd's errcode package registers; any other code reads as "unknown". */

@@ -4,20 +4,43 @@ import { request as httpsRequest } from 'node:https';
 import type { PullCredential } from '../contracts';
 import type { RegistryRoute } from './index';
 
-/** A pull failure, worded as containerd words it. `invalidAuthorization` is errors.Is(err, ErrInvalidAuthorization). */
+/**
+ * What went wrong in a pull, apart from any runtime's words for it: each runtime dialect words these facts
+ * its own way (sim/cluster/runtime-dialects.ts).
+ */
+export type PullFailureFact =
+  /** The request never got an answer; `detail` is Go's text for the network failure. */
+  | { kind: 'transport'; method: 'HEAD' | 'GET'; url: string; detail: string; refused: boolean }
+  /** The token service refused to issue a token. */
+  | { kind: 'token-status'; url: string; status: number; statusLine: string; withSecret: boolean }
+  /** A bearer challenge naming an error (insufficient_scope) on a request already sent with a token. */
+  | { kind: 'challenge-denied'; error: string }
+  /** A basic-auth challenge and no credentials to answer it. */
+  | { kind: 'no-basic-auth' }
+  /** The registry answered the manifest or blob request with an error status. */
+  | { kind: 'status'; method: 'HEAD' | 'GET'; url: string; status: number; statusLine: string; registryErrors: string | null }
+  | { kind: 'not-found' }
+  | { kind: 'platform' };
+
+/**
+ * A pull failure, worded as containerd words it. `invalidAuthorization` is errors.Is(err, ErrInvalidAuthorization);
+ * `fact` is the failure itself, for the other runtimes' words (null where every runtime says the same).
+ */
 export class PullError extends Error {
-  constructor(
-    message: string,
-    readonly invalidAuthorization = false,
-  ) {
+  readonly invalidAuthorization: boolean;
+  readonly fact: PullFailureFact | null;
+
+  constructor(message: string, options: { invalidAuthorization?: boolean; fact?: PullFailureFact | null } = {}) {
     super(message);
     this.name = 'PullError';
+    this.invalidAuthorization = options.invalidAuthorization ?? false;
+    this.fact = options.fact ?? null;
   }
 
   /** fmt.Errorf("<prefix>: %w", err); anything that is not a pull failure is a bug and propagates as is. */
   static wrap(prefix: string, error: unknown): PullError {
     if (!(error instanceof PullError)) throw error;
-    return new PullError(`${prefix}: ${error.message}`, error.invalidAuthorization);
+    return new PullError(`${prefix}: ${error.message}`, { invalidAuthorization: error.invalidAuthorization, fact: error.fact });
   }
 }
 
@@ -86,7 +109,10 @@ export class RegistrySession {
       throw PullError.wrap('failed to authorize', error);
     }
     if (authorization) headers.Authorization = authorization;
-    const failure = (reason: string) => new PullError(`failed to do request: ${goMethod(method)} "${publicUrl}": ${reason}`);
+    const failure = (detail: string, refused = false) =>
+      new PullError(`failed to do request: ${goMethod(method)} "${publicUrl}": ${detail}`, {
+        fact: { kind: 'transport', method, url: publicUrl, detail, refused },
+      });
     const { route } = this.options;
     const publicTarget = dialTarget(new URL(publicUrl), true);
     if (!route) throw failure(lookupFailure(publicTarget.hostname));
@@ -95,7 +121,7 @@ export class RegistrySession {
     try {
       wire = await exchange(target, method, headers, route.caPem, this.options.timeoutMs);
     } catch (error) {
-      throw failure(goNetworkError(error, publicTarget));
+      throw failure(goNetworkError(error, publicTarget), isRefused(error));
     }
     return { method, publicUrl, ...wire };
   }
@@ -122,7 +148,10 @@ export class RegistrySession {
     parameters.append('scope', `repository:${this.options.repository}:pull`);
     parameters.sort();
     url.search = parameters.toString();
-    const failure = (reason: string) => new PullError(`${context}: Get "${url.toString()}": ${reason}`);
+    const failure = (detail: string, refused = false) =>
+      new PullError(`${context}: Get "${url.toString()}": ${detail}`, {
+        fact: { kind: 'transport', method: 'GET', url: url.toString(), detail, refused },
+      });
     const target = dialTarget(url, false);
     // The simulator's token services live on this machine; a realm anywhere else must not be contacted.
     if (!LOOPBACK_HOSTS.has(url.hostname)) throw failure(lookupFailure(url.hostname));
@@ -135,10 +164,12 @@ export class RegistrySession {
       const sameOrigin = this.options.route?.endpoint.origin === url.origin;
       wire = await exchange(url, 'GET', headers, sameOrigin ? this.options.route?.caPem : undefined, this.options.timeoutMs);
     } catch (error) {
-      throw failure(goNetworkError(error, target));
+      throw failure(goNetworkError(error, target), isRefused(error));
     }
     if (wire.status < 200 || wire.status >= 400) {
-      throw new PullError(`${context}: unexpected status from GET request to ${url.toString()}: ${wire.statusLine}`);
+      throw new PullError(`${context}: unexpected status from GET request to ${url.toString()}: ${wire.statusLine}`, {
+        fact: { kind: 'token-status', url: url.toString(), status: wire.status, statusLine: wire.statusLine, withSecret },
+      });
     }
     let token: unknown;
     try {
@@ -167,7 +198,10 @@ export class RegistrySession {
         const error = challenge.parameters.get('error');
         if (error && previous && previous.method === last.method && previous.publicUrl === last.publicUrl) {
           this.authorization = null;
-          throw new PullError(`server message: ${error}: authorization failed`, true);
+          throw new PullError(`server message: ${error}: authorization failed`, {
+            invalidAuthorization: true,
+            fact: { kind: 'challenge-denied', error },
+          });
         }
         if (this.authorization?.scheme === 'bearer') return true;
         const realm = challenge.parameters.get('realm');
@@ -178,7 +212,7 @@ export class RegistrySession {
       if (challenge.scheme === 'basic') {
         const { credential } = this.options;
         if (!credential?.username || !credential.password) {
-          throw new PullError('authorization failed: no basic auth credentials', true);
+          throw new PullError('authorization failed: no basic auth credentials', { invalidAuthorization: true, fact: { kind: 'no-basic-auth' } });
         }
         this.authorization = { scheme: 'basic' };
         return true;
@@ -324,6 +358,10 @@ const UNKNOWN_AUTHORITY_CODES = new Set([
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
 ]);
+
+function isRefused(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | null)?.code === 'ECONNREFUSED';
+}
 
 function goNetworkError(error: unknown, target: DialTarget): string {
   if (error instanceof RequestTimeout) {
