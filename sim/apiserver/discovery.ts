@@ -123,6 +123,10 @@ function apiResourceList(group: string, version: string) {
     if (type.shortNames.length > 0) entry.shortNames = type.shortNames;
     if (type.categories.length > 0) entry.categories = type.categories;
     resources.push(entry);
+    // Subresources in the real server's (alphabetical) order; kubectl debug patches pods/ephemeralcontainers.
+    if (type.resource === 'pods') {
+      resources.push({ name: 'pods/ephemeralcontainers', singularName: '', namespaced: true, kind: 'Pod', verbs: STATUS_VERBS });
+    }
     if (type.hasStatus) {
       resources.push({ name: `${type.resource}/status`, singularName: '', namespaced: type.namespaced, kind: type.kind, verbs: STATUS_VERBS });
     }

@@ -3,6 +3,7 @@ import { AdmissionError, type AdmissionHook } from '../contracts';
 import { StoreError, type KubeObject, type ObjectStore } from '../store';
 import { decodeObjectBody, mediaTypeOf, parseJson, parseYamlBody } from './body';
 import { applyCreateDefaults, foldStringData } from './defaults';
+import { ephemeralContainersWrite, validateEphemeralContainersUpdate } from './ephemeral-containers';
 import { PatchError, applyJsonPatch, applyMergePatch, applyStrategicMergePatch, deepEqual } from './patch';
 import type { ListCache } from './list-cache';
 import type { RequestInfo } from './request-info';
@@ -54,7 +55,10 @@ export interface HandlerResult {
 
 export function handleResourceRequest(request: ResourceRequest): HandlerResult {
   const { info } = request;
-  const servedSubresource = (info.subresource === 'status' && info.resourceType.hasStatus) || (info.subresource === 'scale' && info.resourceType.hasScale);
+  const servedSubresource =
+    (info.subresource === 'status' && info.resourceType.hasStatus) ||
+    (info.subresource === 'scale' && info.resourceType.hasScale) ||
+    (info.subresource === 'ephemeralcontainers' && info.resource === 'pods');
   if (info.subresource && !servedSubresource) throw pathNotFound();
   if (info.subresource && !['get', 'update', 'patch'].includes(info.verb)) throw methodNotAllowed();
   const postToObject = info.verb === 'create' && info.name !== '';
@@ -275,6 +279,8 @@ function writeChange(request: ResourceRequest, current: KubeObject, proposed: Ku
   let next: KubeObject;
   if (info.subresource === 'status') {
     next = { ...structuredClone(current), status: proposed.status };
+  } else if (info.subresource === 'ephemeralcontainers') {
+    next = ephemeralContainersWrite(current, proposed);
   } else {
     next = { ...proposed, apiVersion: apiVersionOf(type), kind: type.kind };
     if (type.hasStatus) {
@@ -298,7 +304,8 @@ function writeChange(request: ResourceRequest, current: KubeObject, proposed: Ku
   };
   if (next.metadata.namespace === undefined) delete next.metadata.namespace;
   const updateCauses = [
-    ...(type.resource === 'pods' && info.subresource !== 'status' ? validatePodUpdate(current, next) : []),
+    ...(type.resource === 'pods' && info.subresource === '' ? validatePodUpdate(current, next) : []),
+    ...(info.subresource === 'ephemeralcontainers' ? validateEphemeralContainersUpdate(current, next) : []),
     ...(type.resource === 'secrets' ? validateSecretUpdate(current, next) : []),
     ...(type.resource === 'jobs' && info.subresource !== 'status' ? validateJobUpdate(current, next) : []),
   ];

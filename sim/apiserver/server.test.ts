@@ -136,7 +136,10 @@ describe('discovery', () => {
       verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'],
       shortNames: ['po'],
       categories: ['all'],
-      subresources: [{ subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] }],
+      subresources: [
+        { subresource: 'ephemeralcontainers', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] },
+        { subresource: 'status', responseKind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get', 'patch', 'update'] },
+      ],
     });
     const groups = await call('GET', '/apis', { accept });
     expect(groups.body.items.map((item: { metadata: { name: string } }) => item.metadata.name)).toEqual(['apps', 'batch', 'rbac.authorization.k8s.io', 'authorization.k8s.io']);

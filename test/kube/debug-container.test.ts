@@ -1,0 +1,128 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { reloadKubeConfig } from '../../lib/kube/config';
+import { listPullFailures } from '../../lib/kube/failures';
+import { getPodDiagnosis } from '../../lib/kube/pod-detail';
+import { startSim, type RunningSim } from '../../sim/cluster/testing/cli';
+
+/**
+ * The demo's debug-container case made the way users make it: the real `kubectl debug` adds an ephemeral container
+ * through the simulator's pods/ephemeralcontainers subresource, the simulated kubelet pulls it like any other
+ * container, and pullfix diagnoses it.
+ */
+interface PodJson {
+  metadata: { name: string; uid: string };
+  spec: { containers: { name: string; image: string }[]; ephemeralContainers?: { name: string; image: string }[] };
+  status: { phase: string; ephemeralContainerStatuses?: { name: string; state: { waiting?: { reason: string; message?: string }; running?: object } }[] };
+}
+
+const NAMESPACE = 'debugging';
+const PRIVATE_DEBUG_IMAGE = 'ghcr.io/acme/debug-tools:1.0';
+const PULLABLE_DEBUG_IMAGE = 'registry.example.com:5000/team/debug-tools:1.0';
+
+let sim: RunningSim;
+let podName: string;
+
+async function checkoutPod(): Promise<PodJson> {
+  const result = await sim.kubectl(['get', 'pods', '-n', NAMESPACE, '-l', 'app=checkout', '-o', 'json']);
+  const pod = (JSON.parse(result.stdout) as { items: PodJson[] }).items[0];
+  if (!pod) throw new Error(`no checkout pod yet: ${result.stderr}`);
+  return pod;
+}
+
+function ephemeralState(pod: PodJson, name: string) {
+  return pod.status.ephemeralContainerStatuses?.find((status) => status.name === name)?.state;
+}
+
+beforeAll(async () => {
+  sim = await startSim([process.execPath, '--import', 'tsx'], ['--scenario', 'demo', '--backoff-ms', '300']);
+  process.env.PULLFIX_KUBECONFIG = sim.kubeconfig;
+  reloadKubeConfig();
+  podName = await vi.waitFor(
+    async () => {
+      const pod = await checkoutPod();
+      if (pod.status.phase !== 'Running') throw new Error(`checkout is ${pod.status.phase}`);
+      return pod.metadata.name;
+    },
+    { timeout: 30_000, interval: 250 },
+  );
+}, 90_000);
+
+afterAll(async () => {
+  delete process.env.PULLFIX_KUBECONFIG;
+  reloadKubeConfig();
+  await sim?.stop();
+});
+
+describe('kubectl debug with a private image the pod cannot pull', () => {
+  beforeAll(async () => {
+    const debug = await sim.kubectl(['debug', `pod/${podName}`, '-n', NAMESPACE, `--image=${PRIVATE_DEBUG_IMAGE}`, '-c', 'debugger', '--attach=false']);
+    expect(debug.stderr).not.toMatch(/ephemeral containers are disabled/);
+    expect(debug.code, debug.stderr).toBe(0);
+  }, 30_000);
+
+  it('leaves the debug container in ImagePullBackOff, with the kubelet events on it', async () => {
+    await expect
+      .poll(async () => ephemeralState(await checkoutPod(), 'debugger')?.waiting?.reason, { timeout: 30_000, interval: 250 })
+      .toBe('ImagePullBackOff');
+    const state = ephemeralState(await checkoutPod(), 'debugger');
+    expect(state?.waiting?.message).toMatch(/^Back-off pulling image "ghcr\.io\/acme\/debug-tools:1\.0": ErrImagePull: .*pull access denied/);
+    const events = await sim.kubectl(['get', 'events', '-n', NAMESPACE, '--field-selector', `involvedObject.name=${podName}`, '-o', 'json']);
+    const mine = (JSON.parse(events.stdout) as { items: { reason: string; message: string; involvedObject: { fieldPath?: string } }[] }).items.filter(
+      (event) => event.involvedObject.fieldPath === 'spec.ephemeralContainers{debugger}',
+    );
+    expect(mine.map((event) => event.reason)).toEqual(expect.arrayContaining(['Pulling', 'Failed', 'BackOff']));
+    expect(mine.find((event) => event.reason === 'Failed' && event.message.startsWith(`Failed to pull image "${PRIVATE_DEBUG_IMAGE}": `))).toBeDefined();
+  }, 40_000);
+
+  it('is listed and diagnosed as an ephemeral container pull failure', async () => {
+    const failures = await listPullFailures('sim-admin', NAMESPACE);
+    const item = failures.items.find((candidate) => candidate.pod === podName && candidate.container === 'debugger');
+    expect(item).toMatchObject({ containerType: 'ephemeral', cause: 'unauthorized', image: { registry: 'ghcr.io', repository: 'acme/debug-tools' } });
+    expect(failures.items.filter((candidate) => candidate.container === 'checkout')).toEqual([]);
+    const detail = await getPodDiagnosis('sim-admin', NAMESPACE, podName);
+    expect(detail.containers.find((container) => container.name === 'debugger')).toMatchObject({ failing: true });
+  });
+
+  it('keeps the debug container: it can be neither removed nor changed, and the pod around it does not change', async () => {
+    const path = `/api/v1/namespaces/${NAMESPACE}/pods/${podName}/ephemeralcontainers`;
+    const read = await sim.kubectl(['get', '--raw', path]);
+    expect(JSON.parse(read.stdout)).toMatchObject({ kind: 'Pod', spec: { ephemeralContainers: [{ name: 'debugger', image: PRIVATE_DEBUG_IMAGE }] } });
+
+    const remove = await sim.kubectl(['patch', 'pod', podName, '-n', NAMESPACE, '--subresource=ephemeralcontainers', '--type=json', '-p', '[{"op":"remove","path":"/spec/ephemeralContainers/0"}]']);
+    expect(remove.code).not.toBe(0);
+    expect(remove.stderr).toContain('spec.ephemeralContainers: Forbidden: existing ephemeral containers "debugger" may not be removed');
+
+    const change = await sim.kubectl(['patch', 'pod', podName, '-n', NAMESPACE, '--subresource=ephemeralcontainers', '--type=json', '-p', `[{"op":"replace","path":"/spec/ephemeralContainers/0/image","value":"${PULLABLE_DEBUG_IMAGE}"}]`]);
+    expect(change.code).not.toBe(0);
+    expect(change.stderr).toContain('existing ephemeral containers "debugger" may not be changed');
+
+    const sneaky = await sim.kubectl([
+      'patch', 'pod', podName, '-n', NAMESPACE, '--subresource=ephemeralcontainers', '--type=strategic', '-p',
+      JSON.stringify({ spec: { imagePullSecrets: [{ name: 'ghcr-creds' }], containers: [{ name: 'checkout', image: 'nginx' }] } }),
+    ]);
+    expect(sneaky.code, sneaky.stderr).toBe(0);
+    const pod = await checkoutPod();
+    expect(pod.spec.containers[0]?.image).toBe('registry.example.com:5000/team/app:1.4');
+    expect((pod.spec as { imagePullSecrets?: unknown }).imagePullSecrets).toEqual([{ name: 'registry-creds' }]);
+
+    const ports = await sim.kubectl([
+      'patch', 'pod', podName, '-n', NAMESPACE, '--subresource=ephemeralcontainers', '--type=strategic', '-p',
+      JSON.stringify({ spec: { ephemeralContainers: [{ name: 'web', image: 'busybox:1.36', ports: [{ containerPort: 80 }] }] } }),
+    ]);
+    expect(ports.stderr).toContain('ports: Forbidden: cannot be set for an Ephemeral Container');
+
+    const direct = await sim.kubectl(['patch', 'pod', podName, '-n', NAMESPACE, '--type=json', '-p', '[{"op":"add","path":"/spec/ephemeralContainers/-","value":{"name":"x","image":"busybox:1.36"}}]']);
+    expect(direct.code).not.toBe(0);
+    expect(direct.stderr).toContain('pod updates may not change fields');
+  });
+});
+
+describe('the fix that works on this pod: a debug image its pull secrets can pull', () => {
+  it('runs a second debug container from the registry the pod already has credentials for', async () => {
+    const debug = await sim.kubectl(['debug', `pod/${podName}`, '-n', NAMESPACE, `--image=${PULLABLE_DEBUG_IMAGE}`, '-c', 'debugger-2', '--attach=false']);
+    expect(debug.code, debug.stderr).toBe(0);
+    await expect.poll(async () => ephemeralState(await checkoutPod(), 'debugger-2')?.running !== undefined, { timeout: 30_000, interval: 250 }).toBe(true);
+    const failures = await listPullFailures('sim-admin', NAMESPACE);
+    expect(failures.items.filter((item) => item.container === 'debugger-2')).toEqual([]);
+  }, 40_000);
+});
