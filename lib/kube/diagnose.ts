@@ -5,10 +5,13 @@ import type { ImageProblem, ImageRef, PullFailureCause, VerdictSummary } from '.
 import { classifyPullFailure } from '../diagnosis';
 import { ImageRefError, parseImageRef } from '../image-ref';
 import { decidePullVerdict } from '../pull-verdict';
+import { verdictInContext } from '../verdict-context';
 import { imageCredentials, type ImageCredentials, type PodCredentials } from './credentials';
 import { MISSING_PULL_SECRET_EVENT } from './pull-waits';
 
 export interface ContainerPull {
+  /** Which of the pod's containers: a debug (ephemeral) container's fixes differ. */
+  containerType: 'init' | 'regular' | 'ephemeral';
   /** The image as the spec writes it. */
   imageInput: string;
   /** The waiting reason (or the warning event's reason). */
@@ -32,7 +35,7 @@ export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentia
   const image = parsed.image;
   const forImage = imageCredentials(credentials, image ? credentialLookup(image) : null);
   const cause = causeOf(pull);
-  const { code, title, explanation, fix, secretName, partial } = decidePullVerdict({
+  const decided = decidePullVerdict({
     cause: verdictCause(pull, cause, forImage),
     image: pull.imageInput,
     registry: image?.registry ?? '',
@@ -42,6 +45,10 @@ export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentia
     serviceAccountSecrets: forImage.serviceAccountSecrets,
     namespaceMatchingSecrets: forImage.state.unattachedMatching,
     secretsReadable: credentials.readable,
+  });
+  const { code, title, explanation, fix, secretName, partial } = verdictInContext(decided, {
+    containerType: pull.containerType,
+    registry: image?.registry ?? '',
   });
   const verdict = { code, title, explanation, fix, secretName, partial };
   return { image, imageError: parsed.error, cause, verdict, credentials: forImage };

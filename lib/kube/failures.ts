@@ -71,6 +71,7 @@ function pullFailure(
   const credentials = podCredentials(pod, read.credentials);
   const finding = diagnoseContainer(
     {
+      containerType: wait.containerType,
       imageInput: wait.image,
       reason: wait.reason,
       message: wait.message,

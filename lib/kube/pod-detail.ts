@@ -73,6 +73,7 @@ function containerDiagnosis(
   if (failing) {
     const finding = diagnoseContainer(
       {
+        containerType: container.containerType,
         imageInput: container.image,
         reason: waiting.reason ?? '',
         message: waiting.message ?? '',

@@ -78,6 +78,11 @@ describe('kubectl debug with a private image the pod cannot pull', () => {
     const failures = await listPullFailures('sim-admin', NAMESPACE);
     const item = failures.items.find((candidate) => candidate.pod === podName && candidate.container === 'debugger');
     expect(item).toMatchObject({ containerType: 'ephemeral', cause: 'unauthorized', image: { registry: 'ghcr.io', repository: 'acme/debug-tools' } });
+    // ghcr-creds would pull it, but this pod's secrets cannot change: the verdict says so and offers what works.
+    expect(item?.verdict).toMatchObject({ code: 'secret-not-attached', secretName: 'ghcr-creds' });
+    expect(item?.verdict.explanation).toContain("ephemeral (debug) container: it can use only the pod's pull secrets, and a running pod's imagePullSecrets cannot be changed");
+    expect(item?.verdict.explanation).toContain('GitHub Container Registry answers "denied" for a repository or tag that does not exist');
+    expect(item?.verdict.fix).toMatch(/^On this pod, start a new debug container with an image its pull secrets can pull\. Or: Attach ghcr-creds /);
     expect(failures.items.filter((candidate) => candidate.container === 'checkout')).toEqual([]);
     const detail = await getPodDiagnosis('sim-admin', NAMESPACE, podName);
     expect(detail.containers.find((container) => container.name === 'debugger')).toMatchObject({ failing: true });

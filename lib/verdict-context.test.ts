@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { decidePullVerdict, type PullFacts } from './pull-verdict';
+import { verdictInContext } from './verdict-context';
+
+const facts = (overrides: Partial<PullFacts> = {}): PullFacts => ({
+  cause: 'unauthorized',
+  image: 'registry.example.com:5000/team/debug-tools:1.0',
+  registry: 'registry.example.com:5000',
+  message: 'failed to pull and unpack image "registry.example.com:5000/team/debug-tools:1.0": failed to resolve reference "registry.example.com:5000/team/debug-tools:1.0": pull access denied, repository does not exist or may require authorization: authorization failed: no basic auth credentials',
+  serviceAccount: 'default',
+  podSecrets: [],
+  serviceAccountSecrets: [],
+  namespaceMatchingSecrets: [],
+  secretsReadable: true,
+  ...overrides,
+});
+
+describe('verdictInContext for an ephemeral container', () => {
+  it.each([
+    ['missing-secret', facts()],
+    ['secret-not-attached', facts({ namespaceMatchingSecrets: ['team-creds'] })],
+    ['secret-for-other-registry', facts({ podSecrets: [{ name: 'hub', state: 'no-match', servers: ['docker.io'] }] })],
+    ['pod-predates-service-account', facts({ serviceAccountSecrets: [{ name: 'team-creds', state: 'matches' }] })],
+  ])('%s: says the pod\'s secrets cannot change, and offers the fixes that work', (code, pullFacts) => {
+    const regular = decidePullVerdict(pullFacts);
+    expect(regular.code).toBe(code);
+    const ephemeral = verdictInContext(regular, { containerType: 'ephemeral', registry: pullFacts.registry });
+    expect(ephemeral.code).toBe(code);
+    expect(ephemeral.explanation).toBe(
+      `${regular.explanation} This is an ephemeral (debug) container: it can use only the pod's pull secrets, and a running pod's imagePullSecrets cannot be changed.`,
+    );
+    expect(ephemeral.fix).toMatch(/^On this pod, start a new debug container with an image its pull secrets can pull\. Or: /);
+    expect(ephemeral.fix).toContain(regular.fix);
+    expect(ephemeral.fix).toMatch(/debug one of the workload's new pods, which carry the secret\.$/);
+    expect(verdictInContext(regular, { containerType: 'regular', registry: pullFacts.registry })).toBe(regular);
+    expect(verdictInContext(regular, { containerType: 'init', registry: pullFacts.registry })).toBe(regular);
+  });
+
+  it('leaves fixes that work on a running pod alone (replace the secret, create the named secret, node identity)', () => {
+    for (const pullFacts of [
+      facts({ podSecrets: [{ name: 'team-creds', state: 'matches' }] }),
+      facts({ podSecrets: [{ name: 'team-creds', state: 'missing' }] }),
+      facts({ registry: '123456789012.dkr.ecr.us-east-1.amazonaws.com', image: '123456789012.dkr.ecr.us-east-1.amazonaws.com/app:1.0' }),
+      facts({ cause: 'not-found' }),
+    ]) {
+      const regular = decidePullVerdict(pullFacts);
+      expect(verdictInContext(regular, { containerType: 'ephemeral', registry: pullFacts.registry })).toBe(regular);
+    }
+  });
+});
+
+describe('verdictInContext on registries that hide missing images behind a refusal', () => {
+  it('says the repository or tag may not exist, for every container type', () => {
+    const quay = facts({ registry: 'quay.io', image: 'quay.io/acme/operator:v0.9', podSecrets: [{ name: 'quay-creds', state: 'matches' }] });
+    const regular = decidePullVerdict(quay);
+    const said = verdictInContext(regular, { containerType: 'regular', registry: 'quay.io' });
+    expect(said.explanation).toBe(`${regular.explanation} Quay answers "unauthorized" for a repository or tag that does not exist, so the repository or tag may not exist.`);
+    expect(said.fix).toBe(regular.fix);
+  });
+
+  it('adds nothing when the cause is not a refusal, or nothing was sent', () => {
+    const notFound = decidePullVerdict(facts({ cause: 'not-found', registry: 'ghcr.io' }));
+    expect(verdictInContext(notFound, { containerType: 'regular', registry: 'ghcr.io' })).toBe(notFound);
+    const malformed = decidePullVerdict(facts({ registry: 'ghcr.io', podSecrets: [{ name: 'bad', state: 'malformed' }] }));
+    expect(malformed.code).toBe('malformed-secret');
+    expect(verdictInContext(malformed, { containerType: 'regular', registry: 'ghcr.io' })).toBe(malformed);
+  });
+});
