@@ -1,3 +1,5 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyPullFailure, type PullFailureCause } from '../../lib/diagnosis';
 import type { PullCredential, ScenarioRegistry } from '../contracts';
@@ -113,4 +115,16 @@ describe('the words only one runtime uses', () => {
         "rpc error: code = Unknown desc = Error response from daemon: pull access denied for davidpuziol/nginx, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
     });
   });
+});
+
+describe('npm run sim -- --runtime', () => {
+  it('names the dialects when given one it does not know', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      execFile(process.execPath, ['--import', 'tsx', 'sim/main.ts', '--scenario', 'demo', '--runtime', 'podman'], { cwd: path.resolve(__dirname, '../..') }, (error, _stdout, stderr) =>
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stderr }),
+      );
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--runtime must be one of containerd-2, containerd-1.6, cri-o, docker, got "podman"');
+  }, 30_000);
 });
