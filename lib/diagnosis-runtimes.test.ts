@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 
 import fixture from '../test/fixtures/runtime-messages.json';
-import { PULL_FAILURE_CAUSES, classifyPullFailure, missingImageCaveat, type PullFailureCause } from './diagnosis';
+import { PULL_FAILURE_CAUSES, classifyPullFailure, type PullFailureCause } from './diagnosis';
 
 /**
  * Every runtime's wording of a failed pull (containerd 1.6, 1.7, 2.x, CRI-O and Docker-era kubelets) carrying
@@ -76,27 +76,4 @@ describe('the kubelet wrappers never change a cause', () => {
       }
     }
   });
-});
-
-describe('missingImageCaveat', () => {
-  it.each([
-    ['docker.io', 'Docker Hub'],
-    ['ghcr.io', 'GitHub Container Registry'],
-    ['acmeprod.azurecr.io', 'Azure Container Registry'],
-    ['quay.io', 'Quay'],
-    ['europe-west2-docker.pkg.dev', 'Artifact Registry'],
-    ['gcr.io', 'Artifact Registry'],
-    ['eu.gcr.io', 'Artifact Registry'],
-  ])('%s hides missing images behind a denial', (registry, name) => {
-    const caveat = missingImageCaveat(registry);
-    expect(caveat).toContain(name);
-    expect(caveat).toContain('the repository or tag may not exist');
-  });
-
-  it.each(['123456789012.dkr.ecr.us-east-1.amazonaws.com', 'harbor.acme.example', 'registry.example.com:5000', 'evilquay.io', 'ghcr.io.example.com'])(
-    '%s says "not found" when it means it: no caveat',
-    (registry) => {
-      expect(missingImageCaveat(registry)).toBeNull();
-    },
-  );
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decidePullVerdict, type PullFacts } from './pull-verdict';
-import { verdictInContext } from './verdict-context';
+import { missingImageCaveat, verdictInContext } from './verdict-context';
 
 const facts = (overrides: Partial<PullFacts> = {}): PullFacts => ({
   cause: 'unauthorized',
@@ -65,4 +65,27 @@ describe('verdictInContext on registries that hide missing images behind a refus
     expect(malformed.code).toBe('malformed-secret');
     expect(verdictInContext(malformed, { containerType: 'regular', registry: 'ghcr.io' })).toBe(malformed);
   });
+});
+
+describe('missingImageCaveat', () => {
+  it.each([
+    ['docker.io', 'Docker Hub'],
+    ['ghcr.io', 'GitHub Container Registry'],
+    ['acmeprod.azurecr.io', 'Azure Container Registry'],
+    ['quay.io', 'Quay'],
+    ['europe-west2-docker.pkg.dev', 'Artifact Registry'],
+    ['gcr.io', 'Artifact Registry'],
+    ['eu.gcr.io', 'Artifact Registry'],
+  ])('%s hides missing images behind a denial', (registry, name) => {
+    const caveat = missingImageCaveat(registry);
+    expect(caveat).toContain(name);
+    expect(caveat).toContain('the repository or tag may not exist');
+  });
+
+  it.each(['123456789012.dkr.ecr.us-east-1.amazonaws.com', 'harbor.acme.example', 'registry.example.com:5000', 'evilquay.io', 'ghcr.io.example.com'])(
+    '%s says "not found" when it means it: no caveat',
+    (registry) => {
+      expect(missingImageCaveat(registry)).toBeNull();
+    },
+  );
 });

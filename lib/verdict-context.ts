@@ -1,4 +1,3 @@
-import { missingImageCaveat } from './diagnosis';
 import type { PullVerdict, VerdictCode } from './pull-verdict';
 
 export interface PullContext {
@@ -27,6 +26,19 @@ export function verdictInContext(verdict: PullVerdict, context: PullContext): Pu
   return explanation === verdict.explanation && fix === verdict.fix ? verdict : { ...verdict, explanation, fix };
 }
 
+/**
+ * For registries known to refuse access, rather than say "not found", when a repository or tag does not exist:
+ * a sentence saying so, naming how the registry words it. An unauthorized cause on such a registry may be a
+ * missing image; only verifying the candidate credentials against the registry tells the two apart. Null for
+ * other registries. `registry` is an image reference's registry host (ImageRef.registry).
+ */
+export function missingImageCaveat(registry: string): string | null {
+  const host = registry.toLowerCase();
+  const hider = REGISTRIES_HIDING_MISSING_IMAGES.find(({ hosts }) => hosts.test(host));
+  if (!hider) return null;
+  return `${hider.name} answers ${hider.says} for a repository or tag that does not exist, so the repository or tag may not exist.`;
+}
+
 /** Verdicts whose fix gives the pod a secret it does not carry: impossible on a running pod. */
 const ATTACHES_TO_THE_POD: ReadonlySet<VerdictCode> = new Set<VerdictCode>([
   'missing-secret',
@@ -34,3 +46,15 @@ const ATTACHES_TO_THE_POD: ReadonlySet<VerdictCode> = new Set<VerdictCode>([
   'secret-for-other-registry',
   'pod-predates-service-account',
 ]);
+
+const REGISTRIES_HIDING_MISSING_IMAGES: readonly { hosts: RegExp; name: string; says: string }[] = [
+  { hosts: /^(?:docker\.io|index\.docker\.io|registry-1\.docker\.io)$/, name: 'Docker Hub', says: '"pull access denied" (insufficient_scope)' },
+  { hosts: /^ghcr\.io$/, name: 'GitHub Container Registry', says: '"denied"' },
+  { hosts: /^[a-z0-9-]+\.azurecr\.(?:io|cn|us)$/, name: 'Azure Container Registry', says: '"unauthorized"' },
+  { hosts: /^quay\.io$/, name: 'Quay', says: '"unauthorized"' },
+  {
+    hosts: /^(?:[a-z0-9-]+-docker\.pkg\.dev|(?:[a-z]+\.)?gcr\.io)$/,
+    name: 'Artifact Registry',
+    says: '"Permission \u2026 denied (or it may not exist)"',
+  },
+];
