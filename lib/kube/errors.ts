@@ -33,6 +33,18 @@ export interface CallTarget {
   server: string;
 }
 
+/**
+ * Runs one client-node call; whatever it throws comes out as a KubeError. The read functions in `reads.ts` and
+ * the writes go through here, so no caller maps a client-node failure itself.
+ */
+export async function kubeCall<T>(target: CallTarget, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toKubeError(error, target);
+  }
+}
+
 /** Turns whatever a client-node call threw into a KubeError. */
 export function toKubeError(error: unknown, target: CallTarget): KubeError {
   if (error instanceof KubeError) return error;

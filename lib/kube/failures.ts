@@ -5,9 +5,9 @@ import type { ApiWarning, FailuresResponse, PullFailure } from '../api/types';
 import { clientsFor, type KubeClients } from './config';
 import { podCredentials } from './credentials';
 import { diagnoseContainer, latestPullError } from './diagnose';
-import { toKubeError } from './errors';
 import { readNamespace, readOrWarn, type NamespaceReads } from './namespace-reads';
 import { resolveOwners, workloadKey } from './owners';
+import { listEvents, listPods, POD_PAGE_SIZE } from './reads';
 import { isoTime } from './timestamps';
 import { MISSING_PULL_SECRET_EVENT, podContainers, pullWaits, type PullWait } from './pull-waits';
 
@@ -15,7 +15,6 @@ import { MISSING_PULL_SECRET_EVENT, podContainers, pullWaits, type PullWait } fr
 const NAMESPACE_CONCURRENCY = 8;
 
 /** Pods per list page: large enough that most clusters need one call, small enough to bound one response. */
-export const POD_PAGE_SIZE = 500;
 
 /**
  * The most API calls one failures query makes: the pod list pages, one list of the kubelet's missing-secret
@@ -99,23 +98,6 @@ function pullFailure(
   };
 }
 
-async function listPods(clients: KubeClients, namespace: string | null): Promise<V1Pod[]> {
-  const pods: V1Pod[] = [];
-  let next: string | undefined;
-  try {
-    do {
-      const page = namespace
-        ? await clients.core.listNamespacedPod({ namespace, limit: POD_PAGE_SIZE, _continue: next })
-        : await clients.core.listPodForAllNamespaces({ limit: POD_PAGE_SIZE, _continue: next });
-      pods.push(...page.items);
-      next = page.metadata?._continue || undefined;
-    } while (next);
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
-  return pods;
-}
-
 /**
  * The kubelet's FailedToRetrieveImagePullSecret warnings, by pod: the pull goes on anonymously, so the pod may
  * show no pull failure at all, or one whose real cause is this missing secret.
@@ -130,13 +112,10 @@ async function podsWarnedOfMissingSecrets(
     clients,
     namespace,
     'missing-secret warnings',
-    () =>
-      namespace
-        ? clients.core.listNamespacedEvent({ namespace, fieldSelector })
-        : clients.core.listEventForAllNamespaces({ fieldSelector }),
+    () => listEvents(clients, namespace, fieldSelector),
     warnings,
   );
-  const events = list?.items ?? [];
+  const events = list ?? [];
   const byPod = new Map<string, CoreV1Event>();
   for (const event of events) {
     const involved = event.involvedObject;

@@ -6,10 +6,10 @@ import type { ImageFixRequest, ImageFixResponse } from '../api/types';
 import { parseImageRef, ImageRefError } from '../image-ref';
 import { audit } from '../log';
 import { clientsFor, type KubeClients } from './config';
-import { KubeError, toKubeError } from './errors';
+import { KubeError, kubeCall } from './errors';
 import { reviewAccess, type AccessCheck } from './fix/access';
-import { readPod } from './fix/options';
 import { findWorkload, patchWorkload, WORKLOAD_RESOURCES, type FixWorkload } from './fix/workloads';
+import { getPod } from './reads';
 
 /**
  * The tag-change fix for `tag-not-found`: a strategic merge patch of the owning workload's pod template (or of
@@ -20,7 +20,7 @@ import { findWorkload, patchWorkload, WORKLOAD_RESOURCES, type FixWorkload } fro
  */
 export async function planImageTagFix(context: string, namespace: string, request: ImageFixRequest, actor: string): Promise<ImageFixResponse> {
   const clients = clientsFor(context);
-  const pod = await readPod(clients, namespace, request.pod);
+  const pod = await getPod(clients, namespace, request.pod);
   const { field, image } = findContainer(pod, request.container);
   const to = withTag(image, request.tag);
   const target = await patchTarget(clients, namespace, pod);
@@ -132,13 +132,11 @@ async function tryPatch(
 }
 
 async function patchPod(clients: KubeClients, namespace: string, name: string, body: Record<string, unknown>, dryRun: boolean): Promise<void> {
-  try {
-    await clients.core.patchNamespacedPod(
+  await kubeCall(clients, () =>
+    clients.core.patchNamespacedPod(
       { namespace, name, body, ...(dryRun ? { dryRun: 'All' } : {}) },
       setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch),
-    );
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
+    ),
+  );
 }
 

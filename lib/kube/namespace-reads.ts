@@ -4,8 +4,9 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { ApiWarning } from '../api/types';
 import type { KubeClients } from './config';
 import { indexSecrets, type NamespaceCredentials } from './credentials';
-import { toKubeError } from './errors';
+import { KubeError } from './errors';
 import { intermediateKinds, ownerIndex, type OwnerIndex } from './owners';
+import { listEvents, listJobs, listReplicaSets, listSecrets, listServiceAccounts } from './reads';
 
 /** Everything a diagnosis reads about one namespace, each part read with one list call. */
 export interface NamespaceReads {
@@ -30,19 +31,19 @@ export async function readNamespace(
   const read = <T>(what: ReadTopic, call: () => Promise<T>) => readOrWarn(clients, namespace, what, call, warnings);
 
   const [events, secrets, serviceAccounts, replicaSets, jobs] = await Promise.all([
-    read('events', () => clients.core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Pod' })),
-    read('secrets', () => clients.core.listNamespacedSecret({ namespace })),
-    read('service accounts', () => clients.core.listNamespacedServiceAccount({ namespace })),
-    kinds.has('ReplicaSet') ? read('ReplicaSets', () => clients.apps.listNamespacedReplicaSet({ namespace })) : null,
-    kinds.has('Job') ? read('Jobs', () => clients.batch.listNamespacedJob({ namespace })) : null,
+    read('events', () => listEvents(clients, namespace, 'involvedObject.kind=Pod')),
+    read('secrets', () => listSecrets(clients, namespace)),
+    read('service accounts', () => listServiceAccounts(clients, namespace)),
+    kinds.has('ReplicaSet') ? read('ReplicaSets', () => listReplicaSets(clients, namespace)) : null,
+    kinds.has('Job') ? read('Jobs', () => listJobs(clients, namespace)) : null,
   ]);
   return {
-    events: events?.items ?? null,
+    events,
     credentials: {
-      secrets: secrets ? indexSecrets(secrets.items) : null,
-      serviceAccounts: serviceAccounts ? new Map(serviceAccounts.items.map((account) => [account.metadata?.name ?? '', account])) : null,
+      secrets: secrets ? indexSecrets(secrets) : null,
+      serviceAccounts: serviceAccounts ? new Map(serviceAccounts.map((account) => [account.metadata?.name ?? '', account])) : null,
     },
-    owners: ownerIndex(replicaSets?.items ?? [], jobs?.items ?? []),
+    owners: ownerIndex(replicaSets ?? [], jobs ?? []),
   };
 }
 
@@ -81,8 +82,7 @@ export async function readOrWarn<T>(
   try {
     return await call();
   } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    if (kubeError.code !== 'forbidden') throw kubeError;
+    if (!(error instanceof KubeError) || error.code !== 'forbidden') throw error;
     warnings.push(forbiddenWarning(clients.context, namespace, what));
     return null;
   }

@@ -2,13 +2,13 @@ import 'server-only';
 
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { ApiWarning, ContainerDiagnosis, PodDiagnosis, PodEvent, SecretsPanel } from '../api/types';
-import { clientsFor, type KubeClients } from './config';
+import { clientsFor } from './config';
 import { imageCredentials, podCredentials, type PodCredentials } from './credentials';
 import { containerOfFieldPath, credentialLookup, diagnoseContainer, latestPullError, parseImage } from './diagnose';
-import { toKubeError } from './errors';
 import { readNamespace } from './namespace-reads';
 import { resolveOwners } from './owners';
 import { PULL_WAITING_REASONS, podContainers, type PodContainer } from './pull-waits';
+import { getPod } from './reads';
 import { isoTime } from './timestamps';
 
 /**
@@ -19,7 +19,7 @@ import { isoTime } from './timestamps';
 export async function getPodDiagnosis(context: string, namespace: string, name: string): Promise<PodDiagnosis> {
   const clients = clientsFor(context);
   const fetchedAt = new Date().toISOString();
-  const pod = await readPod(clients, namespace, name);
+  const pod = await getPod(clients, namespace, name);
   const warnings: ApiWarning[] = [];
   const reads = await readNamespace(clients, namespace, [pod], warnings);
   const credentials = podCredentials(pod, reads.credentials);
@@ -42,14 +42,6 @@ export async function getPodDiagnosis(context: string, namespace: string, name: 
     fetchedAt,
     warnings,
   };
-}
-
-async function readPod(clients: KubeClients, namespace: string, name: string): Promise<V1Pod> {
-  try {
-    return await clients.core.readNamespacedPod({ namespace, name });
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
 }
 
 function containerDiagnosis(

@@ -10,8 +10,9 @@ import { resolveEndpoint } from '../registry/endpoints';
 import { RegistryError } from '../registry/errors';
 import { suggestTags } from '../tag-suggest';
 import { clientsFor, type KubeClients } from './config';
-import { KubeError, toKubeError } from './errors';
+import { KubeError } from './errors';
 import { podContainers } from './pull-waits';
+import { getNode, getPod } from './reads';
 import { podLoginFor, secretLoginFor } from './registry-credentials';
 
 /** Registry calls made on a person's behalf: short enough to answer while they wait, small enough to hold. */
@@ -27,7 +28,7 @@ const TAG_PAGES = 10;
 export async function checkRegistryCredential(input: RegistryCheckBody): Promise<RegistryCheckResponse> {
   const image = parseImage(input.image);
   const clients = clientsFor(input.context);
-  const podHosts = input.pod === undefined ? null : imageHosts(await readPod(clients, input.pod.namespace, input.pod.name));
+  const podHosts = input.pod === undefined ? null : imageHosts(await getPod(clients, input.pod.namespace, input.pod.name));
   const credential = input.credential;
   const login =
     credential.kind === 'secret' ? await secretLoginFor(clients, credential.namespace, credential.name, image.normalized) : null;
@@ -72,7 +73,7 @@ export async function checkRegistryCredential(input: RegistryCheckBody): Promise
  */
 export async function getPodRegistryInfo(context: string, namespace: string, podName: string, containerName: string): Promise<PodRegistryInfo> {
   const clients = clientsFor(context);
-  const pod = await readPod(clients, namespace, podName);
+  const pod = await getPod(clients, namespace, podName);
   const container = podContainers(pod).find((candidate) => candidate.name === containerName);
   if (container === undefined) {
     throw new KubeError('not-found', 404, `pod "${podName}" has no container "${containerName}"`);
@@ -115,15 +116,14 @@ async function platformComparison(clients: KubeClients, pod: V1Pod, image: Image
 async function nodePlatform(clients: KubeClients, nodeName: string | null): Promise<{ platform: string | null; message: string | null }> {
   if (nodeName === null) return { platform: null, message: 'the pod is not scheduled on a node yet' };
   try {
-    const info = (await clients.core.readNode({ name: nodeName })).status?.nodeInfo;
+    const info = (await getNode(clients, nodeName)).status?.nodeInfo;
     if (!info?.operatingSystem || !info.architecture) return { platform: null, message: `node ${nodeName} does not report its platform` };
     return { platform: `${info.operatingSystem}/${info.architecture}`, message: null };
   } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    if (kubeError.code !== 'forbidden' && kubeError.code !== 'not-found') throw kubeError;
+    if (!(error instanceof KubeError) || (error.code !== 'forbidden' && error.code !== 'not-found')) throw error;
     return {
       platform: null,
-      message: kubeError.code === 'forbidden' ? `unknown: the user of context "${clients.context}" may not read node ${nodeName}` : `unknown: node ${nodeName} no longer exists`,
+      message: error.code === 'forbidden' ? `unknown: the user of context "${clients.context}" may not read node ${nodeName}` : `unknown: node ${nodeName} no longer exists`,
     };
   }
 }
@@ -157,13 +157,5 @@ function parseImage(input: string): ImageRef {
   } catch (error) {
     if (error instanceof ImageRefError) throw new KubeError('invalid-input', 400, `the image reference "${input}" is not valid: ${error.message}`);
     throw error;
-  }
-}
-
-async function readPod(clients: KubeClients, namespace: string, name: string): Promise<V1Pod> {
-  try {
-    return await clients.core.readNamespacedPod({ namespace, name });
-  } catch (error) {
-    throw toKubeError(error, clients);
   }
 }

@@ -3,7 +3,8 @@ import 'server-only';
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import { decodePullSecret, matchCredentialEntries, PullSecretError, pullSecretLogins, type PullSecretLogin } from '../pull-secrets';
 import type { KubeClients } from './config';
-import { KubeError, toKubeError } from './errors';
+import { KubeError } from './errors';
+import { getSecret, unlessRefused } from './reads';
 
 /**
  * A credential for one image, read from a pull secret in the cluster. The password stays in this object on the
@@ -23,7 +24,7 @@ export interface SecretLogin {
  * nothing for this image's registry.
  */
 export async function secretLoginFor(clients: KubeClients, namespace: string, name: string, image: string): Promise<SecretLogin> {
-  const logins = loginsOf(await readSecret(clients, namespace, name), name);
+  const logins = loginsOf(await readTestableSecret(clients, namespace, name), name);
   const match = matchCredentialEntries(logins, image)[0];
   if (match === undefined) {
     const servers = logins.map((entry) => entry.server).join(', ') || 'no registry at all';
@@ -42,10 +43,7 @@ export async function podLoginFor(clients: KubeClients, pod: V1Pod, image: strin
   const names = [...new Set((pod.spec?.imagePullSecrets ?? []).map((reference) => reference.name ?? '').filter((name) => name !== ''))];
   const entries: SecretLogin[] = [];
   for (const name of names) {
-    const secret = await readSecret(clients, namespace, name).catch((error: unknown) => {
-      if (error instanceof KubeError && (error.code === 'forbidden' || error.code === 'not-found')) return null;
-      throw error;
-    });
+    const secret = await unlessRefused(getSecret(clients, namespace, name), 'forbidden', 'not-found');
     if (secret === null) continue;
     try {
       entries.push(...loginsOf(secret, name).map((login) => ({ ...login, secret: name })));
@@ -56,23 +54,24 @@ export async function podLoginFor(clients: KubeClients, pod: V1Pod, image: strin
   return matchCredentialEntries(entries, image)[0] ?? null;
 }
 
-async function readSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret> {
+/** The secret a person asked to test: a refusal or its absence is told in words about that secret. */
+async function readTestableSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret> {
   try {
-    return await clients.core.readNamespacedSecret({ namespace, name });
+    return await getSecret(clients, namespace, name);
   } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    if (kubeError.code === 'forbidden') {
+    if (!(error instanceof KubeError)) throw error;
+    if (error.code === 'forbidden') {
       throw new KubeError(
         'forbidden',
         403,
         `the user of context "${clients.context}" may not read the secret "${name}" in namespace "${namespace}", so it cannot be tested`,
-        kubeError.reason,
+        error.reason,
       );
     }
-    if (kubeError.code === 'not-found') {
-      throw new KubeError('not-found', 404, `the secret "${name}" does not exist in namespace "${namespace}"`, kubeError.reason);
+    if (error.code === 'not-found') {
+      throw new KubeError('not-found', 404, `the secret "${name}" does not exist in namespace "${namespace}"`, error.reason);
     }
-    throw kubeError;
+    throw error;
   }
 }
 

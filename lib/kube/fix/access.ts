@@ -2,7 +2,7 @@ import 'server-only';
 
 import type { Permission } from '../../fix-plan';
 import type { KubeClients } from '../config';
-import { toKubeError } from '../errors';
+import { KubeError, kubeCall } from '../errors';
 
 /** One thing a fix step would do, as a SelfSubjectAccessReview asks it. */
 export interface AccessCheck {
@@ -37,19 +37,21 @@ export function describe(check: AccessCheck): string {
 
 async function review(clients: KubeClients, check: AccessCheck): Promise<Permission> {
   try {
-    const answer = await clients.authz.createSelfSubjectAccessReview({
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SelfSubjectAccessReview',
-        spec: { resourceAttributes: { verb: check.verb, group: check.group, resource: check.resource, namespace: check.namespace } },
-      },
-    });
+    const answer = await kubeCall(clients, () =>
+      clients.authz.createSelfSubjectAccessReview({
+        body: {
+          apiVersion: 'authorization.k8s.io/v1',
+          kind: 'SelfSubjectAccessReview',
+          spec: { resourceAttributes: { verb: check.verb, group: check.group, resource: check.resource, namespace: check.namespace } },
+        },
+      }),
+    );
     if (answer.status?.allowed) return { allowed: true, reason: null };
     const said = answer.status?.reason ? ` (${answer.status.reason})` : '';
     return { allowed: false, reason: `the user of context "${clients.context}" may not ${describe(check)}${said}` };
   } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    return { allowed: false, reason: `could not ask whether the user may ${describe(check)}: ${kubeError.message}` };
+    if (!(error instanceof KubeError)) throw error;
+    return { allowed: false, reason: `could not ask whether the user may ${describe(check)}: ${error.message}` };
   }
 }
 

@@ -14,8 +14,9 @@ import { decodePullSecret, matchCredentials, PullSecretError } from '../../pull-
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
 import { credentialLookup, parseImage } from '../diagnose';
-import { KubeError, toKubeError } from '../errors';
+import { KubeError } from '../errors';
 import { podContainers } from '../pull-waits';
+import { getJob, getPod, listSecrets, unlessRefused } from '../reads';
 import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
 import { findWorkload, jobDeletion, jobPods, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
 
@@ -26,12 +27,12 @@ import { findWorkload, jobDeletion, jobPods, WORKLOAD_RESOURCES, type FixWorkloa
  */
 export async function getFixOptions(context: string, namespace: string, podName: string, containerName: string): Promise<FixOptions> {
   const clients = clientsFor(context);
-  const pod = await readPod(clients, namespace, podName);
+  const pod = await getPod(clients, namespace, podName);
   const image = containerImage(pod, containerName);
   const [owner, inNamespace, elsewhere] = await Promise.all([
     findWorkload(clients, namespace, pod),
-    listOrNull(() => clients.core.listNamespacedSecret({ namespace }), clients),
-    listOrNull(() => clients.core.listSecretForAllNamespaces(), clients),
+    unlessRefused(listSecrets(clients, namespace), 'forbidden'),
+    unlessRefused(listSecrets(clients, null), 'forbidden'),
   ]);
   const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
   const access = await reviewAccess(clients, accessChecks(namespace, owner.workload));
@@ -94,12 +95,8 @@ function recreateJobChecks(namespace: string): AccessCheck[] {
 }
 
 async function jobDeletionOf(clients: KubeClients, namespace: string, name: string): Promise<string> {
-  try {
-    const job = await clients.batch.readNamespacedJob({ namespace, name });
-    return jobDeletion(name, await jobPods(clients, namespace, job));
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
+  const job = await getJob(clients, namespace, name);
+  return jobDeletion(name, await jobPods(clients, namespace, job));
 }
 
 function targetChoices(
@@ -233,24 +230,6 @@ function secretsNote(context: string, namespace: string, inNamespace: V1Secret[]
   }
   if (elsewhere === null) return `the user of context "${context}" may not list secrets across namespaces: copies cannot be offered`;
   return null;
-}
-
-async function listOrNull(list: () => Promise<{ items: V1Secret[] }>, clients: KubeClients): Promise<V1Secret[] | null> {
-  try {
-    return (await list()).items;
-  } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    if (kubeError.code === 'forbidden') return null;
-    throw kubeError;
-  }
-}
-
-export async function readPod(clients: KubeClients, namespace: string, name: string): Promise<V1Pod> {
-  try {
-    return await clients.core.readNamespacedPod({ namespace, name });
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
 }
 
 /** The container's image, parsed; a reference that does not parse has no registry to make a secret for. */

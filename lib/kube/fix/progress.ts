@@ -3,11 +3,12 @@ import 'server-only';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isPatchableKind, RESTARTED_AT_ANNOTATION, type FixProgress, type ProgressContainer, type ProgressPod } from '../../fix-plan';
 import { clientsFor, type KubeClients } from '../config';
-import { KubeError, toKubeError } from '../errors';
+import { KubeError } from '../errors';
 import { getPodDiagnosis } from '../pod-detail';
 import { PULL_WAITING_REASONS, podContainers } from '../pull-waits';
+import { getWorkload, listJobs, listPodsMatching, listReplicaSets } from '../reads';
 import { isoTime } from '../timestamps';
-import { controllerOf, readWorkload } from './workloads';
+import { controllerOf } from './workloads';
 
 /** Waiting reasons from before the pull finished: anything else on a waiting container comes after it. */
 const BEFORE_PULL = new Set(['ContainerCreating', 'PodInitializing']);
@@ -45,26 +46,17 @@ export async function getFixProgress(
 }
 
 async function workloadPods(clients: KubeClients, namespace: string, kind: string, name: string): Promise<V1Pod[]> {
-  try {
-    if (kind === 'Pod') {
-      const pods = await clients.core.listNamespacedPod({ namespace, fieldSelector: `metadata.name=${name}` });
-      return pods.items;
-    }
-    if (!isPatchableKind(kind)) throw new KubeError('invalid-input', 400, `kind must be a workload pullfix patches or Pod, not "${kind}"`);
-    const pods = (await clients.core.listNamespacedPod({ namespace })).items;
-    const intermediate = kind === 'Deployment' ? 'ReplicaSet' : kind === 'CronJob' ? 'Job' : null;
-    if (!intermediate) return pods.filter((pod) => ownedBy(pod.metadata, kind, name));
-    const owners = intermediate === 'ReplicaSet'
-      ? (await clients.apps.listNamespacedReplicaSet({ namespace })).items
-      : (await clients.batch.listNamespacedJob({ namespace })).items;
-    const middle = new Set(owners.filter((owner) => ownedBy(owner.metadata, kind, name)).map((owner) => owner.metadata?.name ?? ''));
-    return pods.filter((pod) => {
-      const controller = controllerOf(pod.metadata);
-      return controller?.kind === intermediate && middle.has(controller.name);
-    });
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
+  if (kind === 'Pod') return listPodsMatching(clients, namespace, { fieldSelector: `metadata.name=${name}` });
+  if (!isPatchableKind(kind)) throw new KubeError('invalid-input', 400, `kind must be a workload pullfix patches or Pod, not "${kind}"`);
+  const pods = await listPodsMatching(clients, namespace, {});
+  const intermediate = kind === 'Deployment' ? 'ReplicaSet' : kind === 'CronJob' ? 'Job' : null;
+  if (!intermediate) return pods.filter((pod) => ownedBy(pod.metadata, kind, name));
+  const owners = intermediate === 'ReplicaSet' ? await listReplicaSets(clients, namespace) : await listJobs(clients, namespace);
+  const middle = new Set(owners.filter((owner) => ownedBy(owner.metadata, kind, name)).map((owner) => owner.metadata?.name ?? ''));
+  return pods.filter((pod) => {
+    const controller = controllerOf(pod.metadata);
+    return controller?.kind === intermediate && middle.has(controller.name);
+  });
 }
 
 function ownedBy(metadata: V1Pod['metadata'], kind: string, name: string): boolean {
@@ -100,6 +92,6 @@ async function failureOf(context: string, namespace: string, pod: ProgressPod): 
 }
 
 async function cronJobNote(clients: KubeClients, namespace: string, name: string): Promise<string> {
-  const cronJob = await readWorkload(clients, namespace, { kind: 'CronJob', name });
+  const cronJob = await getWorkload(clients, namespace, { kind: 'CronJob', name });
   return `CronJob ${name} runs its next Job on its schedule (${cronJob.schedule ?? 'unknown'}); that Job's pod uses the secret`;
 }

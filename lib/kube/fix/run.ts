@@ -21,8 +21,9 @@ import {
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
 import { KubeError, toKubeError } from '../errors';
-import { containerImage, readPod } from './options';
-import { findWorkload, jobDeletion, jobPods, patchWorkload, readWorkload, templatePullSecrets, type FixWorkload } from './workloads';
+import { findSecret, getJob, getPod, getServiceAccount, getWorkload } from '../reads';
+import { containerImage } from './options';
+import { findWorkload, jobDeletion, jobPods, patchWorkload, templatePullSecrets, type FixWorkload } from './workloads';
 
 /** A step planned from what the cluster holds now; `run` makes the call, as a server-side dry run or for real. */
 interface PlannedStep {
@@ -44,7 +45,7 @@ const GONE_TIMEOUT_MS = 30_000;
  */
 export async function runFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
   const clients = clientsFor(context);
-  const pod = await readPod(clients, namespace, request.pod);
+  const pod = await getPod(clients, namespace, request.pod);
   containerImage(pod, request.container);
   const { workload } = await findWorkload(clients, namespace, pod);
   const secret = await planSecret(clients, namespace, request.source);
@@ -104,7 +105,7 @@ async function planSecret(
 ): Promise<{ name: string; step: PlannedStep }> {
   switch (source.kind) {
     case 'existing': {
-      const existing = await readSecret(clients, namespace, source.name);
+      const existing = await findSecret(clients, namespace, source.name);
       if (!existing) throw new KubeError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${namespace}"`, 'NotFound');
       assertPullSecret(existing, namespace);
       return {
@@ -113,7 +114,7 @@ async function planSecret(
       };
     }
     case 'copy': {
-      const original = await readSecret(clients, source.fromNamespace, source.name);
+      const original = await findSecret(clients, source.fromNamespace, source.name);
       if (!original) throw new KubeError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${source.fromNamespace}"`, 'NotFound');
       assertPullSecret(original, source.fromNamespace);
       const name = source.newName ?? source.name;
@@ -123,7 +124,7 @@ async function planSecret(
     }
     case 'new': {
       const secret = newPullSecret(namespace, source);
-      const existing = await readSecret(clients, namespace, source.name);
+      const existing = await findSecret(clients, namespace, source.name);
       if (!existing) return { name: source.name, step: createSecretStep('create-secret', `create Secret ${source.name}`, clients, secret) };
       if (!source.replaceExisting) throw nameTaken(namespace, source.name);
       return { name: source.name, step: replaceSecretStep(clients, existing, secret) };
@@ -173,7 +174,7 @@ function nameTaken(namespace: string, name: string): KubeError {
 }
 
 async function assertNameFree(clients: KubeClients, namespace: string, name: string): Promise<void> {
-  if (await readSecret(clients, namespace, name)) throw nameTaken(namespace, name);
+  if (await findSecret(clients, namespace, name)) throw nameTaken(namespace, name);
 }
 
 function assertPullSecret(secret: V1Secret, namespace: string): void {
@@ -183,16 +184,6 @@ function assertPullSecret(secret: V1Secret, namespace: string): void {
       400,
       `the secret "${secret.metadata?.name ?? ''}" in namespace "${namespace}" has type ${secret.type ?? 'Opaque'}; the kubelet reads pull credentials only from kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg secrets`,
     );
-  }
-}
-
-async function readSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret | null> {
-  try {
-    return await clients.core.readNamespacedSecret({ namespace, name });
-  } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    if (kubeError.code === 'not-found') return null;
-    throw kubeError;
   }
 }
 
@@ -218,7 +209,7 @@ async function planAttach(
   if (target.kind === 'service-account') {
     return [serviceAccountStep(clients, namespace, serviceAccount, secret), restartStep(clients, namespace, workload)];
   }
-  const current = await readWorkload(clients, namespace, workload);
+  const current = await getWorkload(clients, namespace, workload);
   const patch = pullSecretsPatch(workload.kind, templatePullSecrets(current.template), secret);
   const steps: PlannedStep[] = [
     {
@@ -250,7 +241,7 @@ function serviceAccountStep(clients: KubeClients, namespace: string, name: strin
     yaml: toYaml({ imagePullSecrets: [{ name: secret }] }),
     run: async (dryRun) => {
       for (let attempt = 1; ; attempt += 1) {
-        const account = await clients.core.readNamespacedServiceAccount({ namespace, name });
+        const account = await getServiceAccount(clients, namespace, name);
         const names = (account.imagePullSecrets ?? []).map((reference) => reference.name ?? '');
         if (names.includes(secret)) return `service account ${name} already names ${secret}`;
         const body = { ...account, imagePullSecrets: withPullSecret(names, secret).map((entry) => ({ name: entry })) };
@@ -294,7 +285,7 @@ async function planJobAttach(
   { name: secret, step: secretStep }: { name: string; step: PlannedStep },
   target: Exclude<FixRequest['target'], { kind: 'recreate-pod' }>,
 ): Promise<PlannedStep[]> {
-  const job = await readJob(clients, namespace, name);
+  const job = await getJob(clients, namespace, name);
   const viaAccount = target.kind === 'service-account';
   if (!viaAccount && templatePullSecrets(job.spec?.template).includes(secret) && secretStep.kind !== 'replace-secret') {
     return [{ kind: 'patch-workload', title: `Job ${name} already names ${secret}`, yaml: null, run: async () => `the pod template already names ${secret}: nothing to change` }];
@@ -316,18 +307,10 @@ function recreateJobSteps(clients: KubeClients, namespace: string, job: V1Job, s
     replacement,
     // Background, as `kubectl delete job` sends it: the Job goes at once and the garbage collector takes its pods.
     remove: (dryRun) => clients.batch.deleteNamespacedJob({ namespace, name, propagationPolicy: 'Background', ...dryRunParam(dryRun) }),
-    read: () => clients.batch.readNamespacedJob({ namespace, name }),
+    read: () => getJob(clients, namespace, name),
     create: (dryRun) => clients.batch.createNamespacedJob({ namespace, body: replacement, ...dryRunParam(dryRun) }),
     clients,
   });
-}
-
-async function readJob(clients: KubeClients, namespace: string, name: string): Promise<V1Job> {
-  try {
-    return await clients.batch.readNamespacedJob({ namespace, name });
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
 }
 
 /** A bare pod's spec cannot gain pull secrets: delete it and create it again, same spec plus the secret. */
@@ -348,7 +331,7 @@ function recreatePodSteps(clients: KubeClients, namespace: string, pod: V1Pod, s
     createStep: { kind: 'create-pod', title: `create pod ${name} with ${secret}` },
     replacement,
     remove: (dryRun) => clients.core.deleteNamespacedPod({ namespace, name, ...dryRunParam(dryRun) }),
-    read: () => clients.core.readNamespacedPod({ namespace, name }),
+    read: () => getPod(clients, namespace, name),
     create: (dryRun) => clients.core.createNamespacedPod({ namespace, body: replacement, ...dryRunParam(dryRun) }),
     clients,
   });
@@ -396,7 +379,7 @@ function deletePodStep(clients: KubeClients, namespace: string, name: string): P
       what: `pod ${name}`,
       deleteStep: { kind: 'delete-pod', title: `delete pod ${name}` },
       remove: (dryRun) => clients.core.deleteNamespacedPod({ namespace, name, ...dryRunParam(dryRun) }),
-      read: () => clients.core.readNamespacedPod({ namespace, name }),
+      read: () => getPod(clients, namespace, name),
       clients,
     },
     false,

@@ -3,7 +3,8 @@ import 'server-only';
 import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta, type V1OwnerReference, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
 import { isPatchableKind, JOB_CONTROLLER_UID_LABELS, type PatchableKind } from '../../fix-plan';
 import type { KubeClients } from '../config';
-import { toKubeError } from '../errors';
+import { kubeCall } from '../errors';
+import { getWorkload, listPodsMatching, unlessRefused } from '../reads';
 
 /** The object a fix attaches a secret to: the workload that owns the pod, or nothing for a bare pod. */
 export interface FixWorkload {
@@ -37,42 +38,11 @@ export async function findWorkload(clients: KubeClients, namespace: string, pod:
   if (!isPatchableKind(controller.kind)) return { workload: null, unsupportedOwner: controller.kind };
   const parentKind = controller.kind === 'ReplicaSet' ? 'Deployment' : controller.kind === 'Job' ? 'CronJob' : null;
   if (parentKind) {
-    const { metadata } = await readWorkload(clients, namespace, { kind: controller.kind, name: controller.name });
+    const { metadata } = await getWorkload(clients, namespace, { kind: controller.kind, name: controller.name });
     const parent = controllerOf(metadata);
     if (parent?.kind === parentKind) return { workload: { kind: parentKind, name: parent.name }, unsupportedOwner: null };
   }
   return { workload: { kind: controller.kind, name: controller.name }, unsupportedOwner: null };
-}
-
-export interface WorkloadObject {
-  metadata: V1ObjectMeta;
-  template: V1PodTemplateSpec | undefined;
-  /** The CronJob's schedule; null for other kinds. */
-  schedule: string | null;
-}
-
-export async function readWorkload(clients: KubeClients, namespace: string, workload: FixWorkload): Promise<WorkloadObject> {
-  const request = { namespace, name: workload.name };
-  try {
-    switch (workload.kind) {
-      case 'Deployment':
-        return shape(await clients.apps.readNamespacedDeployment(request));
-      case 'StatefulSet':
-        return shape(await clients.apps.readNamespacedStatefulSet(request));
-      case 'DaemonSet':
-        return shape(await clients.apps.readNamespacedDaemonSet(request));
-      case 'ReplicaSet':
-        return shape(await clients.apps.readNamespacedReplicaSet(request));
-      case 'Job':
-        return shape(await clients.batch.readNamespacedJob(request));
-      case 'CronJob': {
-        const cronJob = await clients.batch.readNamespacedCronJob(request);
-        return { metadata: cronJob.metadata ?? {}, template: cronJob.spec?.jobTemplate.spec?.template, schedule: cronJob.spec?.schedule ?? null };
-      }
-    }
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
 }
 
 /** A strategic merge patch of the workload, as `kubectl patch` sends it; `dryRun` asks the server to check only. */
@@ -85,7 +55,7 @@ export async function patchWorkload(
 ): Promise<V1ObjectMeta> {
   const request = { namespace, name: workload.name, body, ...(dryRun ? { dryRun: 'All' } : {}) };
   const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
-  try {
+  return kubeCall(clients, async () => {
     switch (workload.kind) {
       case 'Deployment':
         return (await clients.apps.patchNamespacedDeployment(request, options)).metadata ?? {};
@@ -100,9 +70,7 @@ export async function patchWorkload(
       case 'CronJob':
         return (await clients.batch.patchNamespacedCronJob(request, options)).metadata ?? {};
     }
-  } catch (error) {
-    throw toKubeError(error, clients);
-  }
+  });
 }
 
 /**
@@ -111,14 +79,8 @@ export async function patchWorkload(
  */
 export async function jobPods(clients: KubeClients, namespace: string, job: V1Job): Promise<string[] | null> {
   const uid = job.metadata?.uid ?? '';
-  try {
-    const pods = await clients.core.listNamespacedPod({ namespace, labelSelector: `${JOB_CONTROLLER_UID_LABELS[0]}=${uid}` });
-    return pods.items.map((pod) => pod.metadata?.name ?? '').filter((name) => name !== '');
-  } catch (error) {
-    const kubeError = toKubeError(error, clients);
-    if (kubeError.code === 'forbidden') return null;
-    throw kubeError;
-  }
+  const pods = await unlessRefused(listPodsMatching(clients, namespace, { labelSelector: `${JOB_CONTROLLER_UID_LABELS[0]}=${uid}` }), 'forbidden');
+  return pods === null ? null : pods.map((pod) => pod.metadata?.name ?? '').filter((name) => name !== '');
 }
 
 /** What recreating a Job deletes, for its confirmation and its delete step: "Job migrate and its pods migrate-x7k2p". */
@@ -136,8 +98,4 @@ export function templatePullSecrets(template: V1PodTemplateSpec | undefined): st
 export function controllerOf(metadata: V1ObjectMeta | undefined): V1OwnerReference | undefined {
   const references = metadata?.ownerReferences ?? [];
   return references.find((reference) => reference.controller) ?? (references.length === 1 ? references[0] : undefined);
-}
-
-function shape(object: { metadata?: V1ObjectMeta; spec?: { template?: V1PodTemplateSpec } }): WorkloadObject {
-  return { metadata: object.metadata ?? {}, template: object.spec?.template, schedule: null };
 }

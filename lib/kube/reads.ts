@@ -1,0 +1,144 @@
+import 'server-only';
+
+import type {
+  CoreV1Event,
+  V1Job,
+  V1Node,
+  V1ObjectMeta,
+  V1Pod,
+  V1PodTemplateSpec,
+  V1ReplicaSet,
+  V1Secret,
+  V1ServiceAccount,
+} from '@kubernetes/client-node';
+import type { ApiErrorCode } from '../api/types';
+import type { PatchableKind } from '../fix-plan';
+import type { KubeClients } from './config';
+import { KubeError, kubeCall } from './errors';
+
+/**
+ * One function per read of the cluster (the Next.js dashboard's data layer). Each maps client-node's failure to
+ * a KubeError in `kubeCall`, so callers only decide what a code means to them. A `get` throws 'not-found' when
+ * the object does not exist; a `find` answers null instead. Lists answer the items of every page.
+ */
+
+/** Pods come in pages of this size, so a big cluster's list is never one huge answer. */
+export const POD_PAGE_SIZE = 500;
+
+export function getPod(clients: KubeClients, namespace: string, name: string): Promise<V1Pod> {
+  return kubeCall(clients, () => clients.core.readNamespacedPod({ namespace, name }));
+}
+
+export function getNode(clients: KubeClients, name: string): Promise<V1Node> {
+  return kubeCall(clients, () => clients.core.readNode({ name }));
+}
+
+export function getJob(clients: KubeClients, namespace: string, name: string): Promise<V1Job> {
+  return kubeCall(clients, () => clients.batch.readNamespacedJob({ namespace, name }));
+}
+
+export function getServiceAccount(clients: KubeClients, namespace: string, name: string): Promise<V1ServiceAccount> {
+  return kubeCall(clients, () => clients.core.readNamespacedServiceAccount({ namespace, name }));
+}
+
+export function getSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret> {
+  return kubeCall(clients, () => clients.core.readNamespacedSecret({ namespace, name }));
+}
+
+/** The secret, or null when it does not exist: for steps that create it when it is missing. */
+export function findSecret(clients: KubeClients, namespace: string, name: string): Promise<V1Secret | null> {
+  return unlessRefused(getSecret(clients, namespace, name), 'not-found');
+}
+
+/** A workload's metadata and pod template, whatever its kind. */
+export interface WorkloadObject {
+  metadata: V1ObjectMeta;
+  template: V1PodTemplateSpec | undefined;
+  /** The CronJob's schedule; null for other kinds. */
+  schedule: string | null;
+}
+
+export function getWorkload(clients: KubeClients, namespace: string, workload: { kind: PatchableKind; name: string }): Promise<WorkloadObject> {
+  const request = { namespace, name: workload.name };
+  return kubeCall(clients, async () => {
+    switch (workload.kind) {
+      case 'Deployment':
+        return shape(await clients.apps.readNamespacedDeployment(request));
+      case 'StatefulSet':
+        return shape(await clients.apps.readNamespacedStatefulSet(request));
+      case 'DaemonSet':
+        return shape(await clients.apps.readNamespacedDaemonSet(request));
+      case 'ReplicaSet':
+        return shape(await clients.apps.readNamespacedReplicaSet(request));
+      case 'Job':
+        return shape(await clients.batch.readNamespacedJob(request));
+      case 'CronJob': {
+        const cronJob = await clients.batch.readNamespacedCronJob(request);
+        return { metadata: cronJob.metadata ?? {}, template: cronJob.spec?.jobTemplate.spec?.template, schedule: cronJob.spec?.schedule ?? null };
+      }
+    }
+  });
+}
+
+/** Every pod of the namespace (all namespaces for null), page by page. */
+export function listPods(clients: KubeClients, namespace: string | null): Promise<V1Pod[]> {
+  return kubeCall(clients, async () => {
+    const pods: V1Pod[] = [];
+    let next: string | undefined;
+    do {
+      const page = namespace
+        ? await clients.core.listNamespacedPod({ namespace, limit: POD_PAGE_SIZE, _continue: next })
+        : await clients.core.listPodForAllNamespaces({ limit: POD_PAGE_SIZE, _continue: next });
+      pods.push(...page.items);
+      next = page.metadata?._continue || undefined;
+    } while (next);
+    return pods;
+  });
+}
+
+/** The namespace's pods that match label and field selectors, in one call. */
+export async function listPodsMatching(
+  clients: KubeClients,
+  namespace: string,
+  selectors: { labelSelector?: string; fieldSelector?: string },
+): Promise<V1Pod[]> {
+  return (await kubeCall(clients, () => clients.core.listNamespacedPod({ namespace, ...selectors }))).items;
+}
+
+export async function listEvents(clients: KubeClients, namespace: string | null, fieldSelector: string): Promise<CoreV1Event[]> {
+  const list = await kubeCall(clients, () =>
+    namespace ? clients.core.listNamespacedEvent({ namespace, fieldSelector }) : clients.core.listEventForAllNamespaces({ fieldSelector }),
+  );
+  return list.items;
+}
+
+export async function listSecrets(clients: KubeClients, namespace: string | null): Promise<V1Secret[]> {
+  const list = await kubeCall(clients, () => (namespace ? clients.core.listNamespacedSecret({ namespace }) : clients.core.listSecretForAllNamespaces()));
+  return list.items;
+}
+
+export async function listServiceAccounts(clients: KubeClients, namespace: string): Promise<V1ServiceAccount[]> {
+  return (await kubeCall(clients, () => clients.core.listNamespacedServiceAccount({ namespace }))).items;
+}
+
+export async function listReplicaSets(clients: KubeClients, namespace: string): Promise<V1ReplicaSet[]> {
+  return (await kubeCall(clients, () => clients.apps.listNamespacedReplicaSet({ namespace }))).items;
+}
+
+export async function listJobs(clients: KubeClients, namespace: string): Promise<V1Job[]> {
+  return (await kubeCall(clients, () => clients.batch.listNamespacedJob({ namespace }))).items;
+}
+
+/** The read's answer, or null when the cluster refused it with one of `codes`: for reads that only degrade an answer. */
+export async function unlessRefused<T>(read: Promise<T>, ...codes: ApiErrorCode[]): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof KubeError && codes.includes(error.code)) return null;
+    throw error;
+  }
+}
+
+function shape(object: { metadata?: V1ObjectMeta; spec?: { template?: V1PodTemplateSpec } }): WorkloadObject {
+  return { metadata: object.metadata ?? {}, template: object.spec?.template, schedule: null };
+}
