@@ -1,5 +1,5 @@
 import type { ApiErrorCode } from '@/lib/api/types';
-import { ApiRequestError } from '@/lib/api/errors';
+import { ApiError } from '@/lib/api/errors';
 
 const ADVICE: Partial<Record<ApiErrorCode, string>> = {
   'kubeconfig-missing': 'Point PULLFIX_KUBECONFIG (or KUBECONFIG) at a kubeconfig file and restart pullfix.',
@@ -15,7 +15,7 @@ const ADVICE: Partial<Record<ApiErrorCode, string>> = {
 
 /** A failed load with the server's message, what to do about it, and a retry. */
 export function QueryError({ title, error, onRetry }: { title: string; error: Error; onRetry: () => void }) {
-  const advice = error instanceof ApiRequestError ? ADVICE[error.code] : undefined;
+  const advice = error instanceof ApiError ? ADVICE[error.code] : undefined;
   return (
     <section role="alert" className="rounded-xl border border-rose-200 bg-rose-50 p-5 dark:border-rose-900 dark:bg-rose-950/40">
       <h2 className="font-semibold text-rose-900 dark:text-rose-200">{title}</h2>

@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
-import type { ApiRequestError } from '@/lib/api/errors';
+import type { ApiError } from '@/lib/api/errors';
 import { validateNewSecret, type FixOptions, type FixProgress, type FixRequest, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
 import { clusterKeys } from '@/lib/queries';
 import { TestCredentialsButton } from '../registry/test-credentials-button';
@@ -47,11 +47,11 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
 
   const errors = source.kind === 'new' ? validateNewSecret(source.fields) : {};
   const request = (mode: FixRequest['mode']) => buildRequest(mode, { ...options, pod }, source, target);
-  const previewing = useMutation<FixResponse, ApiRequestError, FixRequest>({
+  const previewing = useMutation<FixResponse, ApiError, FixRequest>({
     mutationFn: (body) => postFix(context, namespace, body),
     onSuccess: setPreview,
   });
-  const applying = useMutation<FixResponse, ApiRequestError, FixRequest>({
+  const applying = useMutation<FixResponse, ApiError, FixRequest>({
     mutationFn: (body) => postFix(context, namespace, body),
     onSuccess: (response) => {
       setApplied(response);

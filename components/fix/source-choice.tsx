@@ -1,6 +1,6 @@
 'use client';
 
-import type { ApiRequestError } from '@/lib/api/errors';
+import type { ApiError } from '@/lib/api/errors';
 import { deriveSecretName, type CopySecretChoice, type FieldErrors, type FixOptions } from '@/lib/fix-plan';
 import { Choice, Field } from './form-parts';
 
@@ -28,7 +28,7 @@ interface SourceChoiceProps {
   state: SourceState;
   onChange: (state: SourceState) => void;
   errors: FieldErrors;
-  conflict: ApiRequestError | null;
+  conflict: ApiError | null;
 }
 
 /** Where the credentials come from: a matching secret here, a copy of one elsewhere, or a new one. */

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ApiRequestError, apiErrorFrom, isApiErrorBody } from './errors';
+import { ApiError, apiErrorFrom, isApiErrorBody } from './errors';
 
 describe('apiErrorFrom', () => {
   it('rebuilds the error the server sent', async () => {
     const body = { error: { code: 'forbidden', message: 'the user may not', reason: 'Forbidden', status: 403 } };
     const error = await apiErrorFrom(Response.json(body, { status: 403 }));
-    expect(error).toBeInstanceOf(ApiRequestError);
+    expect(error).toBeInstanceOf(ApiError);
     expect({ code: error.code, message: error.message, reason: error.reason, status: error.status }).toEqual(body.error);
   });
 
@@ -29,5 +29,18 @@ describe('isApiErrorBody', () => {
     ['error', false],
   ])('%j → %s', (value, expected) => {
     expect(isApiErrorBody(value)).toBe(expected);
+  });
+});
+
+describe('ApiError', () => {
+  it('crosses the wire unchanged: the client rebuilds what the server answered', async () => {
+    const sent = new ApiError('csrf-rejected', 403, 'the CSRF token does not match', null);
+    const response = sent.toResponse({ 'WWW-Authenticate': 'Bearer realm="pullfix"' });
+    expect(response.status).toBe(403);
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="pullfix"');
+    const rebuilt = await apiErrorFrom(response);
+    expect(rebuilt).toBeInstanceOf(ApiError);
+    expect(rebuilt.toBody()).toEqual(sent.toBody());
   });
 });

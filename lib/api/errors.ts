@@ -1,33 +1,48 @@
-import type { ApiError, ApiErrorBody, ApiErrorCode } from './types';
+import type { ApiErrorBody, ApiErrorCode, ApiErrorJson } from './types';
 
 /**
- * The API's error rebuilt on the client from the JSON error shape, so pages can branch on `code` and show
- * `message` as the server wrote it. No server imports: the UI's fetchers use it.
+ * The one error type of pullfix, on both sides of the wire (vercel/ai-chatbot's shape): the server throws it
+ * and answers with `toResponse()`; the UI's fetchers rebuild it from the response with `apiErrorFrom`, so pages
+ * can branch on `code` and show `message` as the server wrote it. The message is written for the person at the
+ * screen and never carries a dependency's own message or anything from the credentials.
+ *
+ * No server imports, so the proxy, route handlers and client code can all use it.
  */
-export class ApiRequestError extends Error implements ApiError {
-  readonly code: ApiErrorCode;
-  readonly reason: string | null;
-  readonly status: number;
+export class ApiError extends Error implements ApiErrorJson {
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly status: number,
+    message: string,
+    /** The Kubernetes Status reason ('Forbidden', 'NotFound', …) or null when there is none. */
+    readonly reason: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
 
-  constructor(error: ApiError) {
-    super(error.message);
-    this.name = 'ApiRequestError';
-    this.code = error.code;
-    this.reason = error.reason;
-    this.status = error.status;
+  static fromJson(json: ApiErrorJson): ApiError {
+    return new ApiError(json.code, json.status, json.message, json.reason);
+  }
+
+  toBody(): ApiErrorBody {
+    return { error: { code: this.code, message: this.message, reason: this.reason, status: this.status } };
+  }
+
+  /** The one error shape as an HTTP answer; `headers` add to `Cache-Control: no-store`. */
+  toResponse(headers: Record<string, string> = {}): Response {
+    return Response.json(this.toBody(), { status: this.status, headers: { 'Cache-Control': 'no-store', ...headers } });
   }
 }
 
-/** Reads a non-2xx response into an ApiRequestError, whatever its body (a proxy's HTML page included). */
-export async function apiErrorFrom(response: Response): Promise<ApiRequestError> {
+/** Reads a non-2xx response into an ApiError, whatever its body (a proxy's HTML page included). */
+export async function apiErrorFrom(response: Response): Promise<ApiError> {
   const body: unknown = await response.json().catch(() => null);
-  if (isApiErrorBody(body)) return new ApiRequestError(body.error);
-  return new ApiRequestError({
-    code: response.status >= 500 ? 'cluster-error' : 'invalid-input',
-    message: `the pullfix server answered ${response.status} ${response.statusText}`.trim(),
-    reason: null,
-    status: response.status,
-  });
+  if (isApiErrorBody(body)) return ApiError.fromJson(body.error);
+  return new ApiError(
+    response.status >= 500 ? 'cluster-error' : 'invalid-input',
+    response.status,
+    `the pullfix server answered ${response.status} ${response.statusText}`.trim(),
+  );
 }
 
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { KubeError } from '../kube/errors';
+import { ApiError } from './errors';
 import { clientKey, createRateLimiter } from '../security/rate-limit';
 
 /**
@@ -12,5 +12,5 @@ const everyone = createRateLimiter({ windowMs: 60_000, max: 120 });
 
 export function assertRegistryRateLimit(request: Request): void {
   if (perClient.take(clientKey(request)) && everyone.take('*')) return;
-  throw new KubeError('rate-limited', 429, 'too many registry checks from this client: wait a minute and try again');
+  throw new ApiError('rate-limited', 429, 'too many registry checks from this client: wait a minute and try again');
 }

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import type { z } from 'zod';
-import { KubeError } from '../kube/errors';
+import { ApiError } from './errors';
 import { log } from '../log';
 
 /**
@@ -12,9 +12,9 @@ export async function respond(work: () => Promise<unknown>): Promise<Response> {
   try {
     return Response.json(await work(), { headers: { 'Cache-Control': 'no-store' } });
   } catch (error) {
-    if (error instanceof KubeError) return error.toResponse();
+    if (error instanceof ApiError) return error.toResponse();
     log.error('unexpected error while answering an API request', { errorName: error instanceof Error ? error.name : typeof error });
-    return new KubeError('cluster-error', 500, 'pullfix failed unexpectedly while answering; see the server log').toResponse();
+    return new ApiError('cluster-error', 500, 'pullfix failed unexpectedly while answering; see the server log').toResponse();
   }
 }
 
@@ -24,5 +24,5 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   if (result.success) return result.data;
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  throw new KubeError('invalid-input', 400, `${where}${issue?.message ?? 'invalid input'}`);
+  throw new ApiError('invalid-input', 400, `${where}${issue?.message ?? 'invalid input'}`);
 }

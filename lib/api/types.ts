@@ -16,10 +16,11 @@ export type { CredentialMatchRule, ImageRef, ImageRefBreak, PullFailureCause, Ve
 
 /** Every non-2xx answer of the API has this body. */
 export interface ApiErrorBody {
-  error: ApiError;
+  error: ApiErrorJson;
 }
 
-export interface ApiError {
+/** The error as JSON; `ApiError` in lib/api/errors.ts is the class that carries it. */
+export interface ApiErrorJson {
   code: ApiErrorCode;
   /** A sentence a person can act on ("the cluster at https://… is not reachable: connection refused — …"). */
   message: string;

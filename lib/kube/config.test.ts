@@ -7,7 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { stringify } from 'yaml';
 import { generateServingCertificate } from '../../sim/tls';
 import { clientsFor, inClusterConfig, kubeconfigSource, listContexts, reloadKubeConfig } from './config';
-import { KubeError, toKubeError } from './errors';
+import { ApiError } from '../api/errors';
+import { toApiError } from './errors';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-config-'));
 const savedEnv = { ...process.env };
@@ -56,11 +57,11 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function failureOf(promise: Promise<unknown>, target: { context: string; server: string }): Promise<KubeError> {
+async function failureOf(promise: Promise<unknown>, target: { context: string; server: string }): Promise<ApiError> {
   try {
     await promise;
   } catch (error) {
-    return toKubeError(error, target);
+    return toApiError(error, target);
   }
   throw new Error('the call was expected to fail');
 }
@@ -155,11 +156,11 @@ describe('listContexts and clientsFor', () => {
 
   it('refuses an unknown context with the ones it knows', () => {
     useKubeconfig([writeKubeconfig('unknown.yaml', [{ name: 'c', server: 'https://127.0.0.1:1' }], [{ name: 'known', cluster: 'c' }], 'known')]);
-    expect(() => clientsFor('nope')).toThrow(KubeError);
+    expect(() => clientsFor('nope')).toThrow(ApiError);
     try {
       clientsFor('nope');
     } catch (error) {
-      expect((error as KubeError).toBody()).toEqual({
+      expect((error as ApiError).toBody()).toEqual({
         error: {
           code: 'unknown-context',
           status: 404,
@@ -167,7 +168,7 @@ describe('listContexts and clientsFor', () => {
           message: expect.stringContaining('the context "nope" is not in the kubeconfig'),
         },
       });
-      expect((error as KubeError).message).toContain('known');
+      expect((error as ApiError).message).toContain('known');
     }
   });
 

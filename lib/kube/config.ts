@@ -16,7 +16,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { ContextSummary } from '../api/types';
-import { KubeError } from './errors';
+import { ApiError } from '../api/errors';
 import { readServiceAccount } from './service-account-token';
 
 /** The API clients of one kubeconfig context, created once and shared by every request. */
@@ -61,14 +61,14 @@ export function listContexts(): ContextSummary[] {
   }));
 }
 
-/** The clients for a context; throws KubeError 'unknown-context' when the kubeconfig has no such context. */
+/** The clients for a context; throws ApiError 'unknown-context' when the kubeconfig has no such context. */
 export function clientsFor(context: string): KubeClients {
   const config = loadedConfig();
   const cached = config.clients.get(context);
   if (cached) return cached;
   const contextObject = config.kubeConfig.getContextObject(context);
   if (!contextObject) {
-    throw new KubeError(
+    throw new ApiError(
       'unknown-context',
       404,
       `the context "${context}" is not in the kubeconfig (${config.source}); pick one of: ${config.kubeConfig
@@ -141,7 +141,7 @@ function fileStamp(files: string[]): string {
 function loadKubeConfig(): LoadedConfig {
   const source = kubeconfigSource(process.env, process.argv, (file) => fs.existsSync(file));
   if (source === null) {
-    throw new KubeError(
+    throw new ApiError(
       'kubeconfig-missing',
       500,
       'no kubeconfig found: set KUBECONFIG or PULLFIX_KUBECONFIG, pass --kubeconfig, or create ~/.kube/config',
@@ -171,13 +171,13 @@ function fileConfig(files: string[]): KubeConfig {
 
 function readKubeconfigFile(file: string): KubeConfig {
   if (!fs.existsSync(file)) {
-    throw new KubeError('kubeconfig-missing', 500, `the kubeconfig file ${file} does not exist`);
+    throw new ApiError('kubeconfig-missing', 500, `the kubeconfig file ${file} does not exist`);
   }
   const kubeConfig = new KubeConfig();
   try {
     kubeConfig.loadFromFile(file);
   } catch {
-    throw new KubeError('kubeconfig-invalid', 500, `the kubeconfig file ${file} could not be read as a kubeconfig`);
+    throw new ApiError('kubeconfig-invalid', 500, `the kubeconfig file ${file} could not be read as a kubeconfig`);
   }
   return kubeConfig;
 }
@@ -215,7 +215,7 @@ function makeClients(base: KubeConfig, context: Context): KubeClients {
   });
   const server = kubeConfig.getCurrentCluster()?.server;
   if (!server) {
-    throw new KubeError(
+    throw new ApiError(
       'kubeconfig-invalid',
       500,
       `the context "${context.name}" names the cluster "${context.cluster}", which the kubeconfig does not define`,

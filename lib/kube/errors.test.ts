@@ -1,12 +1,13 @@
 import { ApiException } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
-import { KubeError, parseStatus, toKubeError } from './errors';
+import { ApiError } from '../api/errors';
+import { parseStatus, toApiError } from './errors';
 
 const target = { context: 'prod', server: 'https://10.0.0.1:6443' };
 const status = (code: number, reason: string, message: string) =>
   JSON.stringify({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code });
 
-describe('toKubeError from the API server\'s answers', () => {
+describe('toApiError from the API server\'s answers', () => {
   const cases = [
     { code: 401, body: undefined, expect: { code: 'unauthorized', status: 401, reason: 'Unauthorized' } },
     {
@@ -27,19 +28,19 @@ describe('toKubeError from the API server\'s answers', () => {
 
   it.each(cases)('$code', ({ code, body, expect: expected }) => {
     const headers = { authorization: 'Bearer secret-token-value', 'audit-id': 'x' };
-    const error = toKubeError(new ApiException(code, 'Unknown API Status Code!', body, headers), target);
-    expect(error).toBeInstanceOf(KubeError);
+    const error = toApiError(new ApiException(code, 'Unknown API Status Code!', body, headers), target);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject(expected);
     expect(JSON.stringify(error.toBody())).not.toMatch(/secret-token-value|HTTP-Code|Headers|audit-id/);
   });
 
-  it('passes a KubeError through unchanged', () => {
-    const original = new KubeError('unknown-context', 404, 'no such context');
-    expect(toKubeError(original, target)).toBe(original);
+  it('passes an ApiError through unchanged', () => {
+    const original = new ApiError('unknown-context', 404, 'no such context');
+    expect(toApiError(original, target)).toBe(original);
   });
 
   it('answers the one shape from toResponse', async () => {
-    const response = new KubeError('forbidden', 403, 'no', 'Forbidden').toResponse();
+    const response = new ApiError('forbidden', 403, 'no', 'Forbidden').toResponse();
     expect(response.status).toBe(403);
     expect(await response.json()).toEqual({ error: { code: 'forbidden', message: 'no', reason: 'Forbidden', status: 403 } });
   });

@@ -1,31 +1,13 @@
 import 'server-only';
 
 import { ApiException } from '@kubernetes/client-node';
-import type { ApiErrorBody, ApiErrorCode } from '../api/types';
+import { ApiError } from '../api/errors';
 
 /**
- * The one error type of the data layer. Its message is written for the person at the screen and never carries
- * client-node's own message, which embeds response headers, or anything from the kubeconfig's credentials.
+ * The mapping from client-node's failures to the one error type, ApiError. Its messages are written for the person
+ * at the screen and never carry client-node's own message, which embeds response headers, or anything from the
+ * kubeconfig's credentials.
  */
-export class KubeError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    readonly status: number,
-    message: string,
-    readonly reason: string | null = null,
-  ) {
-    super(message);
-    this.name = 'KubeError';
-  }
-
-  toBody(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message, reason: this.reason, status: this.status } };
-  }
-
-  toResponse(): Response {
-    return Response.json(this.toBody(), { status: this.status });
-  }
-}
 
 /** Where a failed call went: named in the message so the person knows which context to check. */
 export interface CallTarget {
@@ -34,20 +16,20 @@ export interface CallTarget {
 }
 
 /**
- * Runs one client-node call; whatever it throws comes out as a KubeError. The read functions in `reads.ts` and
+ * Runs one client-node call; whatever it throws comes out as an ApiError. The read functions in `reads.ts` and
  * the writes go through here, so no caller maps a client-node failure itself.
  */
 export async function kubeCall<T>(target: CallTarget, call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw toKubeError(error, target);
+    throw toApiError(error, target);
   }
 }
 
-/** Turns whatever a client-node call threw into a KubeError. */
-export function toKubeError(error: unknown, target: CallTarget): KubeError {
-  if (error instanceof KubeError) return error;
+/** Turns whatever a client-node call threw into an ApiError. */
+export function toApiError(error: unknown, target: CallTarget): ApiError {
+  if (error instanceof ApiError) return error;
   if (error instanceof ApiException) return fromApiException(error.code, error.body, target);
   return fromTransportError(error, target);
 }
@@ -69,31 +51,31 @@ export function parseStatus(body: unknown): KubeStatus {
   };
 }
 
-function fromApiException(code: number, body: unknown, target: CallTarget): KubeError {
+function fromApiException(code: number, body: unknown, target: CallTarget): ApiError {
   const status = parseStatus(body);
   const said = status.message ? `: ${status.message}` : '';
   switch (code) {
     case 401:
-      return new KubeError(
+      return new ApiError(
         'unauthorized',
         401,
         `the cluster at ${target.server} did not accept the credentials of context "${target.context}" — the token or certificate is invalid or expired; refresh the kubeconfig's credentials`,
         status.reason ?? 'Unauthorized',
       );
     case 403:
-      return new KubeError(
+      return new ApiError(
         'forbidden',
         403,
         `the user of context "${target.context}" is not allowed to do this${said}`,
         status.reason ?? 'Forbidden',
       );
     case 404:
-      return new KubeError('not-found', 404, `not found in context "${target.context}"${said}`, status.reason ?? 'NotFound');
+      return new ApiError('not-found', 404, `not found in context "${target.context}"${said}`, status.reason ?? 'NotFound');
     case 408:
     case 504:
-      return new KubeError('timeout', 504, `the cluster at ${target.server} timed out${said}`, status.reason ?? 'Timeout');
+      return new ApiError('timeout', 504, `the cluster at ${target.server} timed out${said}`, status.reason ?? 'Timeout');
     default:
-      return new KubeError(
+      return new ApiError(
         'cluster-error',
         code >= 400 && code < 500 ? code : 502,
         `the cluster at ${target.server} answered ${code}${said}`,
@@ -115,21 +97,21 @@ const UNREACHABLE: Record<string, string> = {
 /** OpenSSL's verification codes and Node's TLS errors, as they appear on the socket error. */
 const TLS_CODE = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|EPROTO$)/;
 
-function fromTransportError(error: unknown, target: CallTarget): KubeError {
+function fromTransportError(error: unknown, target: CallTarget): ApiError {
   const code = systemErrorCode(error);
   const where = `the cluster at ${target.server} is not reachable`;
   if (isTimeout(error, code)) {
-    return new KubeError('timeout', 504, `${where}: no answer in time — is it overloaded, or behind a firewall that drops packets?`, 'Timeout');
+    return new ApiError('timeout', 504, `${where}: no answer in time — is it overloaded, or behind a firewall that drops packets?`, 'Timeout');
   }
   if (code && TLS_CODE.test(code)) {
-    return new KubeError(
+    return new ApiError(
       'tls',
       502,
       `${where}: its TLS certificate is not trusted (${code}) — check the context's certificate-authority and server name`,
     );
   }
-  if (code && UNREACHABLE[code]) return new KubeError('unreachable', 502, `${where}: ${UNREACHABLE[code]}`);
-  return new KubeError(
+  if (code && UNREACHABLE[code]) return new ApiError('unreachable', 502, `${where}: ${UNREACHABLE[code]}`);
+  return new ApiError(
     'unreachable',
     502,
     `${where}${code ? ` (${code})` : ''} — check the context's server and credentials plugin`,

@@ -6,7 +6,8 @@ import type { ImageFixRequest, ImageFixResponse } from '../api/types';
 import { parseImageRef, ImageRefError } from '../image-ref';
 import { audit } from '../log';
 import { clientsFor, type KubeClients } from './config';
-import { KubeError, kubeCall } from './errors';
+import { ApiError } from '../api/errors';
+import { kubeCall } from './errors';
 import { reviewAccess, type AccessCheck } from './fix/access';
 import { findWorkload, patchWorkload, WORKLOAD_RESOURCES, type FixWorkload } from './fix/workloads';
 import { getPod } from './reads';
@@ -44,7 +45,7 @@ export async function planImageTagFix(context: string, namespace: string, reques
   const where = { context, namespace, kind: target.kind, name: target.name, container: request.container, image: to };
   if (!permission.allowed) {
     audit({ who: actor, what: 'change-image-tag', where, result: 'refused', detail: permission.reason ?? undefined });
-    throw new KubeError('forbidden', 403, permission.reason ?? `the user of context "${context}" may not patch ${target.kind} ${target.name}`);
+    throw new ApiError('forbidden', 403, permission.reason ?? `the user of context "${context}" may not patch ${target.kind} ${target.name}`);
   }
   if (dryRun !== null) {
     audit({ who: actor, what: 'change-image-tag', where, result: 'failed', detail: dryRun.message });
@@ -64,7 +65,7 @@ export function withTag(image: string, tag: string): string {
   try {
     ref = parseImageRef(image);
   } catch (error) {
-    if (error instanceof ImageRefError) throw new KubeError('invalid-input', 400, `the image "${image}" does not parse, so its tag cannot be changed: ${error.message}`);
+    if (error instanceof ImageRefError) throw new ApiError('invalid-input', 400, `the image "${image}" does not parse, so its tag cannot be changed: ${error.message}`);
     throw error;
   }
   let name = image;
@@ -81,18 +82,18 @@ function findContainer(pod: V1Pod, name: string): { field: 'containers' | 'initC
   const init = pod.spec?.initContainers?.find((container) => container.name === name);
   if (init?.image) return { field: 'initContainers', image: init.image };
   if (pod.spec?.ephemeralContainers?.some((container) => container.name === name)) {
-    throw new KubeError('invalid-input', 400, `"${name}" is an ephemeral container: its image cannot be changed, start a new debug container instead`);
+    throw new ApiError('invalid-input', 400, `"${name}" is an ephemeral container: its image cannot be changed, start a new debug container instead`);
   }
-  throw new KubeError('not-found', 404, `pod "${pod.metadata?.name ?? ''}" has no container "${name}"`, 'NotFound');
+  throw new ApiError('not-found', 404, `pod "${pod.metadata?.name ?? ''}" has no container "${name}"`, 'NotFound');
 }
 
 async function patchTarget(clients: KubeClients, namespace: string, pod: V1Pod): Promise<PatchTarget> {
   const { workload, unsupportedOwner } = await findWorkload(clients, namespace, pod);
   if (unsupportedOwner !== null) {
-    throw new KubeError('invalid-input', 400, `the pod is managed by a ${unsupportedOwner}, which pullfix cannot patch: change the image tag there`);
+    throw new ApiError('invalid-input', 400, `the pod is managed by a ${unsupportedOwner}, which pullfix cannot patch: change the image tag there`);
   }
   if (workload?.kind === 'Job') {
-    throw new KubeError(
+    throw new ApiError(
       'invalid-input',
       400,
       `Job ${workload.name}'s pod template cannot be changed after it is created: delete the Job and create it again with the new tag`,
@@ -113,20 +114,20 @@ function accessCheck(target: PatchTarget, namespace: string): AccessCheck {
   return { verb: 'patch', group, resource, namespace };
 }
 
-/** Null when the patch went through; the KubeError otherwise. */
+/** Null when the patch went through; the ApiError otherwise. */
 async function tryPatch(
   clients: KubeClients,
   namespace: string,
   target: PatchTarget,
   body: Record<string, unknown>,
   dryRun: boolean,
-): Promise<KubeError | null> {
+): Promise<ApiError | null> {
   try {
     if (target.kind === 'Pod') await patchPod(clients, namespace, target.name, body, dryRun);
     else await patchWorkload(clients, namespace, target, body, dryRun);
     return null;
   } catch (error) {
-    if (error instanceof KubeError) return error;
+    if (error instanceof ApiError) return error;
     throw error;
   }
 }

@@ -4,7 +4,7 @@ import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { ApiWarning } from '../api/types';
 import type { KubeClients } from './config';
 import { indexSecrets, type NamespaceCredentials } from './credentials';
-import { KubeError } from './errors';
+import { ApiError } from '../api/errors';
 import { intermediateKinds, ownerIndex, type OwnerIndex } from './owners';
 import { listEvents, listJobs, listReplicaSets, listSecrets, listServiceAccounts } from './reads';
 
@@ -82,7 +82,7 @@ export async function readOrWarn<T>(
   try {
     return await call();
   } catch (error) {
-    if (!(error instanceof KubeError) || error.code !== 'forbidden') throw error;
+    if (!(error instanceof ApiError) || error.code !== 'forbidden') throw error;
     warnings.push(forbiddenWarning(clients.context, namespace, what));
     return null;
   }

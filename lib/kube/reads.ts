@@ -14,11 +14,12 @@ import type {
 import type { ApiErrorCode } from '../api/types';
 import type { PatchableKind } from '../fix-plan';
 import type { KubeClients } from './config';
-import { KubeError, kubeCall } from './errors';
+import { ApiError } from '../api/errors';
+import { kubeCall } from './errors';
 
 /**
  * One function per read of the cluster (the Next.js dashboard's data layer). Each maps client-node's failure to
- * a KubeError in `kubeCall`, so callers only decide what a code means to them. A `get` throws 'not-found' when
+ * an ApiError in `kubeCall`, so callers only decide what a code means to them. A `get` throws 'not-found' when
  * the object does not exist; a `find` answers null instead. Lists answer the items of every page.
  */
 
@@ -134,7 +135,7 @@ export async function unlessRefused<T>(read: Promise<T>, ...codes: ApiErrorCode[
   try {
     return await read;
   } catch (error) {
-    if (error instanceof KubeError && codes.includes(error.code)) return null;
+    if (error instanceof ApiError && codes.includes(error.code)) return null;
     throw error;
   }
 }

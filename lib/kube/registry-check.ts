@@ -10,7 +10,7 @@ import { resolveEndpoint } from '../registry/endpoints';
 import { RegistryError } from '../registry/errors';
 import { suggestTags } from '../tag-suggest';
 import { clientsFor, type KubeClients } from './config';
-import { KubeError } from './errors';
+import { ApiError } from '../api/errors';
 import { podContainers } from './pull-waits';
 import { getNode, getPod } from './reads';
 import { podLoginFor, secretLoginFor } from './registry-credentials';
@@ -34,7 +34,7 @@ export async function checkRegistryCredential(input: RegistryCheckBody): Promise
     credential.kind === 'secret' ? await secretLoginFor(clients, credential.namespace, credential.name, image.normalized) : null;
   // A secret with an entry the kubelet would use for this image names its registry; otherwise the pod must.
   if (login === null && !(podHosts?.has(image.registry) ?? false)) {
-    throw new KubeError(
+    throw new ApiError(
       'invalid-input',
       400,
       podHosts === null
@@ -76,7 +76,7 @@ export async function getPodRegistryInfo(context: string, namespace: string, pod
   const pod = await getPod(clients, namespace, podName);
   const container = podContainers(pod).find((candidate) => candidate.name === containerName);
   if (container === undefined) {
-    throw new KubeError('not-found', 404, `pod "${podName}" has no container "${containerName}"`);
+    throw new ApiError('not-found', 404, `pod "${podName}" has no container "${containerName}"`);
   }
   const image = parseImage(container.image);
   await guardEndpoint(image.registry);
@@ -120,7 +120,7 @@ async function nodePlatform(clients: KubeClients, nodeName: string | null): Prom
     if (!info?.operatingSystem || !info.architecture) return { platform: null, message: `node ${nodeName} does not report its platform` };
     return { platform: `${info.operatingSystem}/${info.architecture}`, message: null };
   } catch (error) {
-    if (!(error instanceof KubeError) || (error.code !== 'forbidden' && error.code !== 'not-found')) throw error;
+    if (!(error instanceof ApiError) || (error.code !== 'forbidden' && error.code !== 'not-found')) throw error;
     return {
       platform: null,
       message: error.code === 'forbidden' ? `unknown: the user of context "${clients.context}" may not read node ${nodeName}` : `unknown: node ${nodeName} no longer exists`,
@@ -134,8 +134,8 @@ async function guardEndpoint(registry: string): Promise<void> {
     await assertAllowedTarget(new URL(resolveEndpoint(registry).url).hostname);
   } catch (error) {
     if (!(error instanceof RegistryError)) throw error;
-    if (error.code === 'forbidden-address') throw new KubeError('invalid-input', 400, error.message);
-    throw new KubeError('registry-error', 502, error.message);
+    if (error.code === 'forbidden-address') throw new ApiError('invalid-input', 400, error.message);
+    throw new ApiError('registry-error', 502, error.message);
   }
 }
 
@@ -155,7 +155,7 @@ function parseImage(input: string): ImageRef {
   try {
     return parseImageRef(input);
   } catch (error) {
-    if (error instanceof ImageRefError) throw new KubeError('invalid-input', 400, `the image reference "${input}" is not valid: ${error.message}`);
+    if (error instanceof ImageRefError) throw new ApiError('invalid-input', 400, `the image reference "${input}" is not valid: ${error.message}`);
     throw error;
   }
 }

@@ -3,7 +3,7 @@ import 'server-only';
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import { decodePullSecret, matchCredentialEntries, PullSecretError, pullSecretLogins, type PullSecretLogin } from '../pull-secrets';
 import type { KubeClients } from './config';
-import { KubeError } from './errors';
+import { ApiError } from '../api/errors';
 import { getSecret, unlessRefused } from './reads';
 
 /**
@@ -19,7 +19,7 @@ export interface SecretLogin {
 }
 
 /**
- * The entry of secret `name` the kubelet would use for `image`, with its password. Throws a KubeError that says
+ * The entry of secret `name` the kubelet would use for `image`, with its password. Throws an ApiError that says
  * in plain words why not: the user may not read the secret, it does not exist, it is malformed, or it holds
  * nothing for this image's registry.
  */
@@ -28,7 +28,7 @@ export async function secretLoginFor(clients: KubeClients, namespace: string, na
   const match = matchCredentialEntries(logins, image)[0];
   if (match === undefined) {
     const servers = logins.map((entry) => entry.server).join(', ') || 'no registry at all';
-    throw new KubeError('invalid-input', 400, `the secret "${name}" has no entry the kubelet would use for ${image}: its keys are for ${servers}`);
+    throw new ApiError('invalid-input', 400, `the secret "${name}" has no entry the kubelet would use for ${image}: its keys are for ${servers}`);
   }
   return { secret: name, server: match.server, username: match.username, password: match.password };
 }
@@ -48,7 +48,7 @@ export async function podLoginFor(clients: KubeClients, pod: V1Pod, image: strin
     try {
       entries.push(...loginsOf(secret, name).map((login) => ({ ...login, secret: name })));
     } catch (error) {
-      if (!(error instanceof KubeError)) throw error;
+      if (!(error instanceof ApiError)) throw error;
     }
   }
   return matchCredentialEntries(entries, image)[0] ?? null;
@@ -59,9 +59,9 @@ async function readTestableSecret(clients: KubeClients, namespace: string, name:
   try {
     return await getSecret(clients, namespace, name);
   } catch (error) {
-    if (!(error instanceof KubeError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     if (error.code === 'forbidden') {
-      throw new KubeError(
+      throw new ApiError(
         'forbidden',
         403,
         `the user of context "${clients.context}" may not read the secret "${name}" in namespace "${namespace}", so it cannot be tested`,
@@ -69,7 +69,7 @@ async function readTestableSecret(clients: KubeClients, namespace: string, name:
       );
     }
     if (error.code === 'not-found') {
-      throw new KubeError('not-found', 404, `the secret "${name}" does not exist in namespace "${namespace}"`, error.reason);
+      throw new ApiError('not-found', 404, `the secret "${name}" does not exist in namespace "${namespace}"`, error.reason);
     }
     throw error;
   }
@@ -83,6 +83,6 @@ function loginsOf(secret: V1Secret, name: string): PullSecretLogin[] {
     return pullSecretLogins(raw);
   } catch (error) {
     if (!(error instanceof PullSecretError)) throw error;
-    throw new KubeError('invalid-input', 400, `the secret "${name}" cannot be used: ${error.message}`);
+    throw new ApiError('invalid-input', 400, `the secret "${name}" cannot be used: ${error.message}`);
   }
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiRequestError } from '../api/errors';
+import { ApiError } from '../api/errors';
 import { clusterKeys, failuresQuery, getJson, podDiagnosisQuery } from './index';
 
 /** A loopback server answering each path the way the pullfix API (or a proxy in front of it) would. */
@@ -36,12 +36,12 @@ describe('getJson', () => {
 
   it("rebuilds the API's error with its code, status, message and reason", async () => {
     const error = await getJson(`${base}/forbidden`).catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(ApiRequestError);
+    expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ code: 'forbidden', status: 403, reason: 'Forbidden', message: 'the user of context "sim-viewer" may not list pods' });
   });
 
-  it('turns an answer without the error shape into an ApiRequestError with the status', async () => {
-    await expect(getJson(`${base}/proxy`)).rejects.toMatchObject({ name: 'ApiRequestError', code: 'cluster-error', status: 502 });
+  it('turns an answer without the error shape into an ApiError with the status', async () => {
+    await expect(getJson(`${base}/proxy`)).rejects.toMatchObject({ name: 'ApiError', code: 'cluster-error', status: 502 });
   });
 
   it('says the pullfix server did not answer when the connection is refused', async () => {

@@ -1,9 +1,9 @@
 /**
  * The UI's one path to data: a key factory from general to specific, one fetcher per read, and one
- * `queryOptions` per data type. Every failure arrives as an ApiRequestError with the server's message.
+ * `queryOptions` per data type. Every failure arrives as an ApiError with the server's message.
  */
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
-import { apiErrorFrom, ApiRequestError } from '../api/errors';
+import { apiErrorFrom, ApiError } from '../api/errors';
 import type { ContextsResponse, FailuresResponse, PodDiagnosis } from '../api/types';
 import { csrfHeaders } from '../security/csrf-client';
 
@@ -49,7 +49,7 @@ export function podDiagnosisQuery(context: string, namespace: string, pod: strin
   });
 }
 
-/** The one read: a refused connection or an error body both become an ApiRequestError a page can show. */
+/** The one read: a refused connection or an error body both become an ApiError a page can show. */
 export function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   return requestJson<T>(path, { headers: { accept: 'application/json' }, cache: 'no-store', signal });
 }
@@ -70,12 +70,7 @@ async function requestJson<T>(path: string, init: RequestInit): Promise<T> {
     response = await fetch(path, init);
   } catch (error) {
     if (init.signal?.aborted) throw error;
-    throw new ApiRequestError({
-      code: 'unreachable',
-      message: 'the pullfix server did not answer: is it still running?',
-      reason: null,
-      status: 0,
-    });
+    throw new ApiError('unreachable', 0, 'the pullfix server did not answer: is it still running?');
   }
   if (!response.ok) throw await apiErrorFrom(response);
   return (await response.json()) as T;

@@ -22,7 +22,8 @@ export interface RegistryFailure {
  * so callers only ever see a result.
  */
 export class RegistryError extends Error {
-  override readonly cause: RegistryFailureCause;
+  /** The cause in `classifyPullFailure`'s words; not `Error.cause`, which stays free for the error underneath. */
+  readonly failureCause: RegistryFailureCause;
   readonly status: number | null;
   readonly registryCode: string | null;
   readonly registryMessage: string | null;
@@ -30,13 +31,13 @@ export class RegistryError extends Error {
   constructor(
     /** What went wrong underneath: a Node error code ('ENOTFOUND'), 'timeout', 'http-401', 'config'… */
     readonly code: string,
-    cause: RegistryFailureCause,
+    failureCause: RegistryFailureCause,
     message: string,
     details: { status?: number | null; registryCode?: string | null; registryMessage?: string | null } = {},
   ) {
     super(message);
     this.name = 'RegistryError';
-    this.cause = cause;
+    this.failureCause = failureCause;
     this.status = details.status ?? null;
     this.registryCode = details.registryCode ?? null;
     this.registryMessage = details.registryMessage ?? null;
@@ -45,7 +46,7 @@ export class RegistryError extends Error {
   toFailure(): RegistryFailure {
     return {
       ok: false,
-      cause: this.cause,
+      cause: this.failureCause,
       status: this.status,
       registryCode: this.registryCode,
       registryMessage: this.registryMessage,

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import { KubeError } from '../kube/errors';
+import { ApiError } from '../api/errors';
 import { constantTimeEqual } from './constant-time';
 import { CSRF_COOKIE, CSRF_HEADER, readCookie } from './csrf';
 
@@ -22,7 +22,7 @@ export function assertMutationRequest(request: Request): void {
 }
 
 function reject(message: string): never {
-  throw new KubeError('csrf-rejected', 403, message);
+  throw new ApiError('csrf-rejected', 403, message);
 }
 
 function isJson(contentType: string | null): boolean {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FixProgress, FixRequest, FixResponse } from '../../lib/fix-plan';
 import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
-import { KubeError } from '../../lib/kube/errors';
+import { ApiError } from '../../lib/api/errors';
 import { getFixOptions } from '../../lib/kube/fix/options';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
@@ -335,7 +335,7 @@ describe('as sim-viewer', () => {
       source: { kind: 'new', name: 'forged', server: 'ghcr.io', username: 'acme-bot', password: 'forged-password-123' },
       target: { kind: 'workload' },
     });
-    await expect(forged).rejects.toBeInstanceOf(KubeError);
+    await expect(forged).rejects.toBeInstanceOf(ApiError);
     await expect(forged).rejects.toMatchObject({ status: 403, code: 'forbidden' });
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
-import { KubeError } from '../../lib/kube/errors';
+import { ApiError } from '../../lib/api/errors';
 import { findSecret, getPod, getSecret, listPods, listSecrets, POD_PAGE_SIZE, unlessRefused } from '../../lib/kube/reads';
 import { ADMIN, STRANGER, VIEWER, pod, pullSecret, startSimCluster, type SimCluster } from './sim-cluster';
 
@@ -24,14 +24,14 @@ afterAll(async () => {
 describe('the read layer', () => {
   it('tells a missing secret apart by name: get throws not-found, find answers null', async () => {
     const clients = clientsFor(ADMIN.name);
-    await expect(getSecret(clients, 'many', 'absent')).rejects.toMatchObject({ name: 'KubeError', code: 'not-found', status: 404, reason: 'NotFound' });
+    await expect(getSecret(clients, 'many', 'absent')).rejects.toMatchObject({ name: 'ApiError', code: 'not-found', status: 404, reason: 'NotFound' });
     expect(await findSecret(clients, 'many', 'absent')).toBeNull();
     expect((await findSecret(clients, 'many', 'regcred'))?.metadata?.name).toBe('regcred');
   });
 
   it('maps every refusal to the one error type, whoever asks', async () => {
     await expect(getPod(clientsFor(STRANGER.name), 'many', 'pod-0')).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
-    await expect(getSecret(clientsFor(VIEWER.name), 'many', 'regcred')).rejects.toBeInstanceOf(KubeError);
+    await expect(getSecret(clientsFor(VIEWER.name), 'many', 'regcred')).rejects.toBeInstanceOf(ApiError);
   });
 
   it('reads every page of a list', async () => {

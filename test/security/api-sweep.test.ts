@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { ApiError, FailuresResponse } from '../../lib/api/types';
+import type { ApiErrorJson, FailuresResponse } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { proxy } from '../../proxy';
 import { kubectl } from './kubectl';
@@ -62,8 +62,8 @@ async function record(what: string, response: Promise<Response>): Promise<{ stat
 
 const STACK_TRACE = /\n\s+at |\(\/[^)]*\.(ts|js|mjs):\d+|\bat [\w.]+ \(|node_modules|webpack|turbopack/i;
 
-function errorOf(json: unknown): Partial<ApiError> | undefined {
-  return typeof json === 'object' && json !== null ? (json as { error?: Partial<ApiError> }).error : undefined;
+function errorOf(json: unknown): Partial<ApiErrorJson> | undefined {
+  return typeof json === 'object' && json !== null ? (json as { error?: Partial<ApiErrorJson> }).error : undefined;
 }
 
 function expectClientError(what: string, result: { status: number; json: unknown }): void {

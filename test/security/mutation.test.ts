@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KubeError } from '../../lib/kube/errors';
+import { ApiError } from '../../lib/api/errors';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../lib/security/csrf';
 import { assertMutationRequest } from '../../lib/security/mutation';
 
@@ -20,12 +20,12 @@ function mutation(overrides: { method?: string; headers?: Record<string, string 
   return new Request(URL_, { method, headers, body: method === 'GET' || method === 'HEAD' ? undefined : '{}' });
 }
 
-function rejection(request: Request): KubeError | null {
+function rejection(request: Request): ApiError | null {
   try {
     assertMutationRequest(request);
     return null;
   } catch (error) {
-    if (error instanceof KubeError) return error;
+    if (error instanceof ApiError) return error;
     throw error;
   }
 }

@@ -2,7 +2,8 @@ import 'server-only';
 
 import type { Permission } from '../../fix-plan';
 import type { KubeClients } from '../config';
-import { KubeError, kubeCall } from '../errors';
+import { ApiError } from '../../api/errors';
+import { kubeCall } from '../errors';
 
 /** One thing a fix step would do, as a SelfSubjectAccessReview asks it. */
 export interface AccessCheck {
@@ -50,7 +51,7 @@ async function review(clients: KubeClients, check: AccessCheck): Promise<Permiss
     const said = answer.status?.reason ? ` (${answer.status.reason})` : '';
     return { allowed: false, reason: `the user of context "${clients.context}" may not ${describe(check)}${said}` };
   } catch (error) {
-    if (!(error instanceof KubeError)) throw error;
+    if (!(error instanceof ApiError)) throw error;
     return { allowed: false, reason: `could not ask whether the user may ${describe(check)}: ${error.message}` };
   }
 }

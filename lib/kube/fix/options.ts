@@ -14,7 +14,7 @@ import { decodePullSecret, matchCredentials, PullSecretError } from '../../pull-
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
 import { credentialLookup, parseImage } from '../diagnose';
-import { KubeError } from '../errors';
+import { ApiError } from '../../api/errors';
 import { podContainers } from '../pull-waits';
 import { getJob, getPod, listSecrets, unlessRefused } from '../reads';
 import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
@@ -235,10 +235,10 @@ function secretsNote(context: string, namespace: string, inNamespace: V1Secret[]
 /** The container's image, parsed; a reference that does not parse has no registry to make a secret for. */
 export function containerImage(pod: V1Pod, containerName: string) {
   const container = podContainers(pod).find((candidate) => candidate.name === containerName);
-  if (!container) throw new KubeError('not-found', 404, `pod ${pod.metadata?.name ?? ''} has no container "${containerName}"`, 'NotFound');
+  if (!container) throw new ApiError('not-found', 404, `pod ${pod.metadata?.name ?? ''} has no container "${containerName}"`, 'NotFound');
   const { image, error } = parseImage(container.image);
   if (!image) {
-    throw new KubeError('invalid-input', 400, `the image "${container.image}" does not parse (${error?.message ?? 'invalid reference'}): no pull secret can fix that`);
+    throw new ApiError('invalid-input', 400, `the image "${container.image}" does not parse (${error?.message ?? 'invalid reference'}): no pull secret can fix that`);
   }
   return { input: container.image, ref: image };
 }

@@ -3,7 +3,7 @@ import 'server-only';
 import type { V1Pod } from '@kubernetes/client-node';
 import { isPatchableKind, RESTARTED_AT_ANNOTATION, type FixProgress, type ProgressContainer, type ProgressPod } from '../../fix-plan';
 import { clientsFor, type KubeClients } from '../config';
-import { KubeError } from '../errors';
+import { ApiError } from '../../api/errors';
 import { getPodDiagnosis } from '../pod-detail';
 import { PULL_WAITING_REASONS, podContainers } from '../pull-waits';
 import { getWorkload, listJobs, listPodsMatching, listReplicaSets } from '../reads';
@@ -47,7 +47,7 @@ export async function getFixProgress(
 
 async function workloadPods(clients: KubeClients, namespace: string, kind: string, name: string): Promise<V1Pod[]> {
   if (kind === 'Pod') return listPodsMatching(clients, namespace, { fieldSelector: `metadata.name=${name}` });
-  if (!isPatchableKind(kind)) throw new KubeError('invalid-input', 400, `kind must be a workload pullfix patches or Pod, not "${kind}"`);
+  if (!isPatchableKind(kind)) throw new ApiError('invalid-input', 400, `kind must be a workload pullfix patches or Pod, not "${kind}"`);
   const pods = await listPodsMatching(clients, namespace, {});
   const intermediate = kind === 'Deployment' ? 'ReplicaSet' : kind === 'CronJob' ? 'Job' : null;
   if (!intermediate) return pods.filter((pod) => ownedBy(pod.metadata, kind, name));

@@ -20,7 +20,8 @@ import {
 } from '../../fix-plan';
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
-import { KubeError, toKubeError } from '../errors';
+import { ApiError } from '../../api/errors';
+import { toApiError } from '../errors';
 import { findSecret, getJob, getPod, getServiceAccount, getWorkload } from '../reads';
 import { containerImage } from './options';
 import { findWorkload, jobDeletion, jobPods, patchWorkload, templatePullSecrets, type FixWorkload } from './workloads';
@@ -80,7 +81,7 @@ async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClient
     try {
       checks.push({ ok: true, message: await step.run(dryRun) });
     } catch (error) {
-      checks.push({ ok: false, message: toKubeError(error, clients).message });
+      checks.push({ ok: false, message: toApiError(error, clients).message });
     }
   }
   return checks;
@@ -106,7 +107,7 @@ async function planSecret(
   switch (source.kind) {
     case 'existing': {
       const existing = await findSecret(clients, namespace, source.name);
-      if (!existing) throw new KubeError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${namespace}"`, 'NotFound');
+      if (!existing) throw new ApiError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${namespace}"`, 'NotFound');
       assertPullSecret(existing, namespace);
       return {
         name: source.name,
@@ -115,7 +116,7 @@ async function planSecret(
     }
     case 'copy': {
       const original = await findSecret(clients, source.fromNamespace, source.name);
-      if (!original) throw new KubeError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${source.fromNamespace}"`, 'NotFound');
+      if (!original) throw new ApiError('not-found', 404, `the secret "${source.name}" does not exist in namespace "${source.fromNamespace}"`, 'NotFound');
       assertPullSecret(original, source.fromNamespace);
       const name = source.newName ?? source.name;
       await assertNameFree(clients, namespace, name);
@@ -141,7 +142,7 @@ function createSecretStep(kind: FixStepKind, title: string, clients: KubeClients
       try {
         await clients.core.createNamespacedSecret({ namespace: secret.metadata.namespace, body: secret, ...dryRunParam(dryRun) });
       } catch (error) {
-        const kubeError = toKubeError(error, clients);
+        const kubeError = toApiError(error, clients);
         if (kubeError.status === 409) throw nameTaken(secret.metadata.namespace, secret.metadata.name);
         throw kubeError;
       }
@@ -164,8 +165,8 @@ function replaceSecretStep(clients: KubeClients, existing: V1Secret, secret: Sec
   };
 }
 
-function nameTaken(namespace: string, name: string): KubeError {
-  return new KubeError(
+function nameTaken(namespace: string, name: string): ApiError {
+  return new ApiError(
     'conflict',
     409,
     `a secret named "${name}" already exists in namespace "${namespace}": choose to replace its data, or pick another name`,
@@ -179,7 +180,7 @@ async function assertNameFree(clients: KubeClients, namespace: string, name: str
 
 function assertPullSecret(secret: V1Secret, namespace: string): void {
   if (!PULL_SECRET_TYPES.has(secret.type ?? '')) {
-    throw new KubeError(
+    throw new ApiError(
       'invalid-input',
       400,
       `the secret "${secret.metadata?.name ?? ''}" in namespace "${namespace}" has type ${secret.type ?? 'Opaque'}; the kubelet reads pull credentials only from kubernetes.io/dockerconfigjson or kubernetes.io/dockercfg secrets`,
@@ -198,11 +199,11 @@ async function planAttach(
   target: FixRequest['target'],
 ): Promise<PlannedStep[]> {
   if (target.kind === 'recreate-pod') {
-    if (workload) throw new KubeError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} belongs to ${workload.kind} ${workload.name}: attach the secret there instead of recreating the pod`);
+    if (workload) throw new ApiError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} belongs to ${workload.kind} ${workload.name}: attach the secret there instead of recreating the pod`);
     return recreatePodSteps(clients, namespace, pod, secret);
   }
   if (!workload) {
-    throw new KubeError('invalid-input', 400, 'a bare pod cannot gain pull secrets (the API server rejects the change) and cannot be restarted: recreate it with the secret instead');
+    throw new ApiError('invalid-input', 400, 'a bare pod cannot gain pull secrets (the API server rejects the change) and cannot be restarted: recreate it with the secret instead');
   }
   const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
   if (workload.kind === 'Job') return planJobAttach(clients, namespace, workload.name, serviceAccount, { name: secret, step: secretStep }, target);
@@ -249,7 +250,7 @@ function serviceAccountStep(clients: KubeClients, namespace: string, name: strin
           await clients.core.replaceNamespacedServiceAccount({ namespace, name, body, ...dryRunParam(dryRun) });
           return dryRun ? `the API server would update service account ${name}` : `added ${secret} to service account ${name}`;
         } catch (error) {
-          const kubeError = toKubeError(error, clients);
+          const kubeError = toApiError(error, clients);
           if (kubeError.status !== 409 || attempt >= SERVICE_ACCOUNT_TRIES) throw kubeError;
         }
       }
@@ -291,7 +292,7 @@ async function planJobAttach(
     return [{ kind: 'patch-workload', title: `Job ${name} already names ${secret}`, yaml: null, run: async () => `the pod template already names ${secret}: nothing to change` }];
   }
   const deletion = jobDeletion(name, await jobPods(clients, namespace, job));
-  if (!target.confirm) throw new KubeError('invalid-input', 400, `recreating Job ${name} deletes ${deletion}: confirm it to go on`);
+  if (!target.confirm) throw new ApiError('invalid-input', 400, `recreating Job ${name} deletes ${deletion}: confirm it to go on`);
   const recreate = recreateJobSteps(clients, namespace, job, viaAccount ? null : secret, deletion);
   if (!viaAccount) return recreate;
   return [serviceAccountStep(clients, namespace, serviceAccount, secret), ...recreate];
@@ -361,7 +362,7 @@ function recreateSteps(recreation: Recreation): PlannedStep[] {
         try {
           await recreation.create(dryRun);
         } catch (error) {
-          const kubeError = toKubeError(error, clients);
+          const kubeError = toApiError(error, clients);
           // Validation runs before the name check: while the old object still exists, a dry run ends in AlreadyExists.
           if (dryRun && kubeError.status === 409) return `the API server accepts the new ${what} once the old one is deleted`;
           throw kubeError;
@@ -408,12 +409,12 @@ async function waitForGone(clients: KubeClients, what: string, read: () => Promi
     try {
       await read();
     } catch (error) {
-      if (toKubeError(error, clients).code === 'not-found') return;
+      if (toApiError(error, clients).code === 'not-found') return;
       throw error;
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new KubeError('timeout', 504, `${what} was still terminating after ${GONE_TIMEOUT_MS / 1000} s: try again once it is gone`);
+  throw new ApiError('timeout', 504, `${what} was still terminating after ${GONE_TIMEOUT_MS / 1000} s: try again once it is gone`);
 }
 
 function dryRunParam(dryRun: boolean): { dryRun?: string } {

@@ -1,9 +1,9 @@
 import type { NextRequest } from 'next/server';
+import { ApiError } from '@/lib/api/errors';
 import { parseInput, respond } from '@/lib/api/respond';
 import { contextName, namespaceName } from '@/lib/api/validation';
 import { fixRequestSchema, type FixRequest, type FixResponse } from '@/lib/fix-plan';
 import { listContexts } from '@/lib/kube/config';
-import { KubeError } from '@/lib/kube/errors';
 import { runFix } from '@/lib/kube/fix/run';
 import { audit } from '@/lib/log';
 import { requestActor } from '@/lib/security/actor';
@@ -33,7 +33,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
       audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result, detail: failed ? (failed.result ?? failed.dryRun)?.message : undefined });
       return response;
     } catch (error) {
-      const detail = error instanceof KubeError ? error.message : 'unexpected error';
+      const detail = error instanceof ApiError ? error.message : 'unexpected error';
       audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result: 'refused', detail });
       throw error;
     }
