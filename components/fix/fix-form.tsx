@@ -4,9 +4,9 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ApiError } from '@/lib/api/errors';
 import { validateNewSecret, type FixOptions, type FixProgress, type FixRequest, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
-import { clusterKeys } from '@/lib/queries';
+import { invalidateContext } from '@/lib/queries';
 import { TestCredentialsButton } from '../registry/test-credentials-button';
-import { postFix } from './fix-api';
+import { postFix } from '@/lib/queries/fix';
 import { FixPreview } from './fix-preview';
 import { FixProgressView } from './fix-progress';
 import { emptyFields, SourceChoice, type SourceState } from './source-choice';
@@ -59,7 +59,7 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
       // The password has gone to the server once; the page keeps no copy of it.
       setSource((current) => ({ ...current, fields: { ...current.fields, password: '' } }));
     },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: clusterKeys.context(context) }),
+    onSettled: () => invalidateContext(queryClient, context),
   });
 
   const change = <T,>(set: (value: T) => void) => (value: T) => {

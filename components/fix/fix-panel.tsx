@@ -4,8 +4,8 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PodDiagnosis, VerdictSummary } from '@/lib/api/types';
 import { initialChoice, SECRET_FIXABLE_VERDICTS } from '@/lib/fix-plan';
+import { fixOptionsQuery } from '@/lib/queries/fix';
 import { QueryError } from '../query-error';
-import { fixOptionsQuery } from './fix-api';
 import { FixForm } from './fix-form';
 
 export interface FixPanelProps {

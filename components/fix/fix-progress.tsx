@@ -3,7 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { fixChecklist, type ChecklistState, type FixFollow, type FixProgress, type FixResponse } from '@/lib/fix-plan';
-import { fixProgressQuery, settled } from './fix-api';
+import { fixProgressQuery, settled } from '@/lib/queries/fix';
 
 const MARK: Record<ChecklistState, string> = { done: '✓', active: '…', pending: '○', failed: '✗' };
 const TONE: Record<ChecklistState, string> = {

@@ -1,7 +1,7 @@
 'use client';
 
 import { useQuery } from '@tanstack/react-query';
-import { podRegistryQuery } from './registry-api';
+import { podRegistryQuery } from '@/lib/queries/registry';
 
 interface Props {
   context: string;

@@ -2,8 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { clusterKeys } from '@/lib/queries';
-import { podRegistryQuery, postImageFix } from './registry-api';
+import { invalidateContext } from '@/lib/queries';
+import { imageFixPreviewQuery, podRegistryQuery, postImageFix } from '@/lib/queries/registry';
 
 interface Props {
   context: string;
@@ -50,21 +50,11 @@ export function TagSuggestions({ context, namespace, pod, container }: Props) {
 function TagChange({ context, namespace, pod, container, tag }: Props & { tag: string }) {
   const queryClient = useQueryClient();
   const request = { pod, container, tag };
-  const preview = useQuery({
-    queryKey: [...clusterKeys.pod(context, namespace, pod), 'image-fix-preview', container, tag],
-    queryFn: () => postImageFix(context, namespace, { ...request, mode: 'preview' }),
-    // A preview is a dry run with side effects on nobody: run it once per chosen tag, not on every focus.
-    staleTime: Infinity,
-    retry: false,
-  });
+  const preview = useQuery(imageFixPreviewQuery(context, namespace, request));
   const apply = useMutation({
     mutationFn: () => postImageFix(context, namespace, { ...request, mode: 'apply' }),
-    // The cluster's views change; this pod's tag list and preview do not, and re-running them would fail once the pod is replaced.
-    onSettled: () =>
-      queryClient.invalidateQueries({
-        queryKey: clusterKeys.context(context),
-        predicate: (query) => !query.queryKey.includes('registry') && !query.queryKey.includes('image-fix-preview'),
-      }),
+    // The cluster's views change; this pod's tag list and preview are registry reads and stay.
+    onSettled: () => invalidateContext(queryClient, context),
   });
   if (preview.isPending) return <p>Checking the change with the API server…</p>;
   if (preview.isError) return <p className="text-rose-800 dark:text-rose-300">The change cannot be made: {preview.error.message}</p>;

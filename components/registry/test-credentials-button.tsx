@@ -2,7 +2,7 @@
 
 import { useMutation } from '@tanstack/react-query';
 import type { RegistryCheckCredential } from '@/lib/api/types';
-import { postRegistryCheck } from './registry-api';
+import { postRegistryCheck } from '@/lib/queries/registry';
 
 interface Props {
   context: string;

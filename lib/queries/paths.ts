@@ -1,0 +1,27 @@
+/** Every path of the HTTP API the UI calls (lib/kube/README.md), each name URL-encoded. */
+export const apiPaths = {
+  contexts: () => '/api/contexts',
+  failures: (context: string, namespace: string | null) =>
+    `${contextPath(context)}/failures${namespace ? `?${new URLSearchParams({ namespace })}` : ''}`,
+  pod: (context: string, namespace: string, pod: string) => `${namespacePath(context, namespace)}/pods/${encodeURIComponent(pod)}`,
+  podRegistry: (context: string, namespace: string, pod: string, container: string) =>
+    `${apiPaths.pod(context, namespace, pod)}/registry?${new URLSearchParams({ container })}`,
+  fixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/fixes`,
+  fixOptions: (context: string, namespace: string, pod: string, container: string) =>
+    `${apiPaths.fixes(context, namespace)}/options?${new URLSearchParams({ pod, container })}`,
+  fixProgress: (context: string, namespace: string, follow: { kind: string; name: string; after: string; secret: string; restartedAt: string | null }) => {
+    const search = new URLSearchParams({ kind: follow.kind, name: follow.name, after: follow.after, secret: follow.secret });
+    if (follow.restartedAt) search.set('restartedAt', follow.restartedAt);
+    return `${apiPaths.fixes(context, namespace)}/progress?${search}`;
+  },
+  imageFixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/image-fixes`,
+  registryCheck: () => '/api/registry/check',
+};
+
+function contextPath(context: string): string {
+  return `/api/contexts/${encodeURIComponent(context)}`;
+}
+
+function namespacePath(context: string, namespace: string): string {
+  return `${contextPath(context)}/namespaces/${encodeURIComponent(namespace)}`;
+}
