@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stringify } from 'yaml';
-import { generateServingCertificate } from '../../sim/tls';
+import { generateServingCertificate } from '../../sim/testing';
 import { clientsFor, inClusterConfig, kubeconfigSource, listContexts, reloadKubeConfig } from './config';
 import { ApiError } from '../api/errors';
 import { toApiError } from './errors';

@@ -8,7 +8,7 @@ import { POST as postCheck } from '../../app/api/registry/check/route';
 import type { PodRegistryInfo, RegistryCheckResponse } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
-import type { ObjectStore } from '../../sim/store';
+import type { ObjectStore } from '../../sim/testing';
 import { ADMIN, pod, serviceAccount, startSimCluster, type SimCluster } from '../kube/sim-cluster';
 import { startDistribution, type RunningDistribution } from '../registry/distribution';
 

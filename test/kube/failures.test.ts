@@ -2,10 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailuresResponse, PullFailure } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { failuresCallBudget, listPullFailures } from '../../lib/kube/failures';
-import { admit } from '../../sim/cluster/admission';
-import { startControllers } from '../../sim/cluster/controllers/index';
-import { applyScenario } from '../../sim/scenario';
-import { generateScaleScenario } from '../../sim/scenarios/scale';
+import { admit, applyScenario, generateScaleScenario, startControllers } from '../../sim/testing';
 import { ADMIN, REGISTRY_PASSWORD, STRANGER, VIEWER, pod, seedPullFailures, startSimCluster, type SimCluster } from './sim-cluster';
 
 let cluster: SimCluster;

@@ -2,11 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerConfigJson } from '../../lib/pull-secrets';
-import { startApiServer } from '../../sim/apiserver';
-import type { RunningApiServer, SimUser } from '../../sim/contracts';
-import { writeKubeconfig } from '../../sim/kubeconfig';
-import { ObjectStore, type KubeObject } from '../../sim/store';
-import { generateServingCertificate } from '../../sim/tls';
+import { generateServingCertificate, type KubeObject, ObjectStore, type RunningApiServer, type SimUser, startApiServer, writeKubeconfig } from '../../sim/testing';
 
 /**
  * The simulated API server with a store seeded for the lib/kube tests: every kind of owner, every place a pull

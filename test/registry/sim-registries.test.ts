@@ -2,7 +2,7 @@ import http from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { checkImageAccess, listTags, TokenCache, type RegistryLogin } from '../../lib/registry/client';
 import type { RegistryEndpointConfig } from '../../lib/registry/endpoints';
-import { startRegistries, type SimRegistryFleet } from '../../sim/registry';
+import { type SimRegistryFleet, startRegistries } from '../../sim/testing';
 
 /**
  * The registry client against the simulator's Docker-Hub-style registry: the /v2/ challenge, a token service

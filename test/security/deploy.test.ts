@@ -3,11 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { startApiServer } from '../../sim/apiserver';
-import type { RunningApiServer, SimUser } from '../../sim/contracts';
-import { writeKubeconfig } from '../../sim/kubeconfig';
-import { ObjectStore, type KubeObject } from '../../sim/store';
-import { generateServingCertificate } from '../../sim/tls';
+import { generateServingCertificate, type KubeObject, ObjectStore, type RunningApiServer, type SimUser, startApiServer, writeKubeconfig } from '../../sim/testing';
 import { kubectl, type KubectlResult } from './kubectl';
 
 /**
