@@ -5,6 +5,8 @@
  */
 export { startApiServer } from './apiserver';
 export { admit } from './cluster/admission';
+export { RUNTIME_DIALECTS, type RuntimeDialect } from './cluster/runtime-dialects';
+export { startSim, type RunningSim } from './cluster/testing/cli';
 export { startControllers } from './cluster/controllers/index';
 export type { RunningApiServer, SimUser } from './contracts';
 export { writeKubeconfig } from './kubeconfig';

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
-import { startSim, type RunningSim } from '../../sim/cluster/testing/cli';
+import { startSim, type RunningSim } from '../../sim/testing';
 
 /**
  * The demo's debug-container case made the way users make it: the real `kubectl debug` adds an ephemeral container

@@ -3,8 +3,7 @@ import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
 import type { FailuresResponse, PullFailure } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
-import { RUNTIME_DIALECTS, type RuntimeDialect } from '../../sim/cluster/runtime-dialects';
-import { startSim, type RunningSim } from '../../sim/cluster/testing/cli';
+import { RUNTIME_DIALECTS, startSim, type RunningSim, type RuntimeDialect } from '../../sim/testing';
 
 /**
  * Every demo case played in every runtime's words (`--runtime`): the kubelet's messages change, the causes and
