@@ -10,7 +10,6 @@ import {
   deriveSecretName,
   encodeBase64,
   fixChecklist,
-  fixRequestSchema,
   initialChoice,
   newPullSecret,
   pullSecretsPatch,
@@ -26,6 +25,7 @@ import {
   type FixResponse,
   type PatchableKind,
 } from './fix-plan';
+import { fixRequestSchema } from './api/fix-request';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 

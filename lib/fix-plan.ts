@@ -3,7 +3,7 @@
  * the patches that attach it, the YAML previews (credentials masked) and the checklist the page follows. Shared
  * by lib/kube/fix (which runs the steps) and components/fix (which shows them), so it runs in the browser too.
  */
-import { z } from 'zod';
+import { newSecretSchema, type AttachTargetKind, type CredentialSource, type NewSecretInput } from './api/fix-request';
 import type { VerdictSummary, WorkloadRef } from './api/types';
 import { DOCKER_CONFIG_JSON_KEY, DOCKER_CONFIG_JSON_TYPE, dockerConfigJson, kubectlServerFor } from './pull-secrets';
 
@@ -15,56 +15,6 @@ export const COPIED_FROM_ANNOTATION = 'pullfix.dev/copied-from';
 
 /** What `kubectl rollout restart` sets on the pod template to roll a workload without changing it otherwise. */
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
-
-// ---- The request ---------------------------------------------------------------------------------------
-
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-const secretName = z
-  .string()
-  .min(1, 'a secret name is required')
-  .max(253, 'a secret name has at most 253 characters')
-  .regex(DNS1123_SUBDOMAIN, 'a secret name is lowercase letters, digits, "-" and ".", starting and ending with a letter or digit');
-
-/** The fields of a new secret, with the rules `kubectl create secret docker-registry` enforces. */
-export const newSecretSchema = z.object({
-  kind: z.literal('new'),
-  name: secretName,
-  server: z.string().trim().min(1, 'the registry server is required'),
-  username: z.string().min(1, 'a username is required'),
-  password: z.string().min(1, 'a password or token is required'),
-  email: z.string().optional(),
-  replaceExisting: z.boolean().optional(),
-});
-
-export const fixRequestSchema = z.object({
-  mode: z.enum(['preview', 'apply']),
-  pod: z.string().min(1).max(253).regex(DNS1123_SUBDOMAIN, 'the pod name is not a DNS-1123 subdomain'),
-  container: z.string().min(1).max(63).regex(DNS1123_LABEL, 'the container name is not a DNS-1123 label'),
-  source: z.discriminatedUnion('kind', [
-    newSecretSchema,
-    z.object({ kind: z.literal('existing'), name: secretName }),
-    z.object({
-      kind: z.literal('copy'),
-      fromNamespace: z.string().max(63).regex(DNS1123_LABEL, 'the namespace is not a DNS-1123 label'),
-      name: secretName,
-      newName: secretName.optional(),
-    }),
-  ]),
-  target: z.discriminatedUnion('kind', [
-    // A Job cannot take the secret on its template: these targets then recreate it, which needs the confirmation.
-    z.object({ kind: z.literal('workload'), confirm: z.literal(true).optional() }),
-    z.object({ kind: z.literal('service-account'), confirm: z.literal(true).optional() }),
-    z.object({ kind: z.literal('recreate-pod'), confirm: z.literal(true, 'recreating the pod needs an explicit confirmation') }),
-  ]),
-});
-
-export type FixRequest = z.infer<typeof fixRequestSchema>;
-export type CredentialSource = FixRequest['source'];
-export type NewSecretInput = z.infer<typeof newSecretSchema>;
-export type AttachTarget = FixRequest['target'];
-export type AttachTargetKind = AttachTarget['kind'];
 
 /** Field → message, as the form shows them beside the inputs. */
 export type FieldErrors = Partial<Record<'name' | 'server' | 'username' | 'password' | 'email', string>>;

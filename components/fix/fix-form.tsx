@@ -3,7 +3,8 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ApiError } from '@/lib/api/errors';
-import { validateNewSecret, type FixOptions, type FixProgress, type FixRequest, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
+import type { FixRequest } from '@/lib/api/fix-request';
+import { validateNewSecret, type FixOptions, type FixProgress, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
 import { invalidateContext } from '@/lib/queries';
 import { TestCredentialsButton } from '../registry/test-credentials-button';
 import { postFix } from '@/lib/queries/fix';

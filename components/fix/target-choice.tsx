@@ -1,6 +1,7 @@
 'use client';
 
-import type { AttachTargetKind, FixOptions } from '@/lib/fix-plan';
+import type { AttachTargetKind } from '@/lib/api/fix-request';
+import type { FixOptions } from '@/lib/fix-plan';
 import { Choice } from './form-parts';
 
 export interface TargetState {

@@ -365,12 +365,7 @@ export interface PlatformComparison {
 
 // ---- POST /api/contexts/{context}/namespaces/{namespace}/image-fixes ------------------------------------------
 
-export interface ImageFixRequest {
-  mode: 'preview' | 'apply';
-  pod: string;
-  container: string;
-  tag: string;
-}
+export type { ImageFixRequest } from './fix-request';
 
 export interface ImageFixResponse {
   mode: 'preview' | 'apply';

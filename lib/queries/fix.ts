@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { FixFollow, FixOptions, FixProgress, FixRequest, FixResponse } from '../fix-plan';
+import type { FixRequest } from '../api/fix-request';
+import type { FixFollow, FixOptions, FixProgress, FixResponse } from '../fix-plan';
 import { getJson, postJson } from './fetch';
 import { clusterKeys } from './keys';
 import { apiPaths } from './paths';

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FixProgress, FixRequest, FixResponse } from '../../lib/fix-plan';
+import type { FixRequest } from '../../lib/api/fix-request';
+import type { FixProgress, FixResponse } from '../../lib/fix-plan';
 import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
 import { ApiError } from '../../lib/api/errors';
 import { getFixOptions } from '../../lib/kube/fix/options';

@@ -11,13 +11,13 @@ import {
   toYaml,
   withPullSecret,
   type FixFollow,
-  type FixRequest,
   type FixResponse,
   type FixStep,
   type FixStepKind,
   type SecretManifest,
   type StepCheck,
 } from '../../fix-plan';
+import type { FixRequest } from '../../api/fix-request';
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
 import { ApiError } from '../../api/errors';

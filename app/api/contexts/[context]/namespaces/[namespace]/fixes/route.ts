@@ -1,18 +1,16 @@
 import type { NextRequest } from 'next/server';
 import { ApiError } from '@/lib/api/errors';
 import { parseInput, respond } from '@/lib/api/respond';
-import { contextName, namespaceName } from '@/lib/api/validation';
-import { fixRequestSchema, type FixRequest, type FixResponse } from '@/lib/fix-plan';
+import { namespaceParams } from '@/lib/api/validation';
+import { fixRequestSchema, type FixRequest } from '@/lib/api/fix-request';
+import type { FixResponse } from '@/lib/fix-plan';
 import { listContexts } from '@/lib/kube/config';
 import { runFix } from '@/lib/kube/fix/run';
 import { audit } from '@/lib/log';
 import { requestActor } from '@/lib/security/actor';
 import { assertMutationRequest } from '@/lib/security/mutation';
-import { z } from 'zod';
 
 export const dynamic = 'force-dynamic';
-
-const fixParams = z.object({ context: contextName, namespace: namespaceName });
 
 /**
  * POST /api/contexts/{context}/namespaces/{namespace}/fixes: create, reuse or copy a pull secret and attach it.
@@ -22,7 +20,7 @@ const fixParams = z.object({ context: contextName, namespace: namespaceName });
 export async function POST(request: NextRequest, { params }: { params: Promise<{ context: string; namespace: string }> }): Promise<Response> {
   return respond(async (): Promise<FixResponse> => {
     assertMutationRequest(request);
-    const { context, namespace } = parseInput(fixParams, await params);
+    const { context, namespace } = parseInput(namespaceParams, await params);
     const body = parseInput(fixRequestSchema, await request.json().catch(() => undefined));
     const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
     const where = auditWhere(context, namespace, body);

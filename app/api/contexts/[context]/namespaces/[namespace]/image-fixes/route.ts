@@ -1,7 +1,8 @@
 import type { NextRequest } from 'next/server';
 import type { ImageFixResponse } from '@/lib/api/types';
-import { imageFixBody, imageFixParams } from '@/lib/api/registry-validation';
+import { imageFixBody } from '@/lib/api/fix-request';
 import { parseInput, respond } from '@/lib/api/respond';
+import { namespaceParams } from '@/lib/api/validation';
 import { listContexts } from '@/lib/kube/config';
 import { planImageTagFix } from '@/lib/kube/image-tag-fix';
 import { requestActor } from '@/lib/security/actor';
@@ -17,7 +18,7 @@ export const dynamic = 'force-dynamic';
 export async function POST(request: NextRequest, { params }: { params: Promise<{ context: string; namespace: string }> }): Promise<Response> {
   return respond(async (): Promise<ImageFixResponse> => {
     assertMutationRequest(request);
-    const { context, namespace } = parseInput(imageFixParams, await params);
+    const { context, namespace } = parseInput(namespaceParams, await params);
     const body = parseInput(imageFixBody, await request.json().catch(() => undefined));
     const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
     return planImageTagFix(context, namespace, body, requestActor(request, user));

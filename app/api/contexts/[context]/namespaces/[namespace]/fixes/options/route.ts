@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { parseInput, respond } from '@/lib/api/respond';
-import { contextName, namespaceName, podName } from '@/lib/api/validation';
+import { containerName, contextName, namespaceName, podName } from '@/lib/api/validation';
 import type { FixOptions } from '@/lib/fix-plan';
 import { getFixOptions } from '@/lib/kube/fix/options';
 
@@ -11,7 +11,7 @@ const optionsInput = z.object({
   context: contextName,
   namespace: namespaceName,
   pod: podName,
-  container: z.string().min(1, 'the container is required').max(63),
+  container: containerName,
 });
 
 /** GET …/fixes/options?pod=&container=: the sources and targets a fix may use, each allowed or not and why. */

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { z } from 'zod';
 import { parseInput, respond } from '@/lib/api/respond';
-import { contextName, namespaceName, podName } from '@/lib/api/validation';
+import { contextName, namespaceName, podName, secretName } from '@/lib/api/validation';
 import { PATCHABLE_KINDS, type FixProgress } from '@/lib/fix-plan';
 import { getFixProgress } from '@/lib/kube/fix/progress';
 
@@ -12,8 +12,8 @@ const progressInput = z.object({
   namespace: namespaceName,
   kind: z.enum([...PATCHABLE_KINDS, 'Pod']),
   name: podName,
-  after: z.iso.datetime({ offset: true, message: 'after must be an ISO-8601 time' }),
-  secret: podName.nullable(),
+  after: z.iso.datetime({ offset: true, message: 'after must be an ISO-8601 time' }).max(64, 'after is longer than 64 characters'),
+  secret: secretName.nullable(),
   restartedAt: z.string().max(64).nullable(),
 });
 
