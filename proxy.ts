@@ -1,74 +1,100 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { ACCESS_COOKIE, ACCESS_TOKEN_ENV, decideAccess } from './lib/security/access';
+import { ACCESS_COOKIE, ACCESS_TOKEN_ENV, decideAccess, isAccessToken, TOKEN_FIELD, type AccessDecision } from './lib/security/access';
+import { declaresTooLarge, readBounded, tooLargeMessage } from './lib/security/bounded-body';
 import { CSRF_COOKIE, readCookie } from './lib/security/csrf';
+import { errorResponse } from './lib/security/error-response';
 import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security/headers';
+import { hostPolicy, isAcceptedHost } from './lib/security/hosts';
+import { peerAddress } from './lib/security/peer';
 import { signInPage } from './lib/security/sign-in-page';
 
-const MAX_BODY_BYTES = 64 * 1024;
+/** A sign-in form holds one token: far less than this. */
+const MAX_SIGN_IN_BYTES = 4 * 1024;
 
 /**
- * Runs before every request (Next 16's proxy, formerly middleware): the access-token gate when pullfix listens
- * beyond loopback, the CSP with a fresh nonce (set on the request too, which is where Next reads it to stamp
- * its own scripts), the other security headers, and the CSRF cookie mutations echo back.
+ * Runs before every request, pages, API and static files alike (Next 16's proxy, formerly middleware): the Host
+ * allowlist that stops DNS rebinding, the access-token gate decided from the client's real address, the body
+ * bound, then the CSP with a fresh nonce (set on the request too, which is where Next reads it to stamp its own
+ * scripts), the other security headers, and the CSRF cookie mutations echo back. Answers that set a cookie or
+ * carry an error are never cached.
  */
-export function proxy(request: NextRequest): NextResponse {
+export async function proxy(request: NextRequest): Promise<Response> {
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
-  const access = decideAccess(request.nextUrl, request.headers, process.env[ACCESS_TOKEN_ENV]);
-  const secure = isHttps(request);
-
-  let response: NextResponse;
-  if (access.kind === 'denied') {
-    response = accessDenied(request, access.reason, nonce);
-  } else if (declaredBodyTooLarge(request)) {
-    response = NextResponse.json(
-      { error: { code: 'invalid-input', message: `the request body is larger than ${MAX_BODY_BYTES} bytes`, reason: 'RequestEntityTooLarge', status: 413 } },
-      { status: 413, headers: { 'Cache-Control': 'no-store' } },
-    );
-  } else if (access.kind === 'sign-in') {
-    response = NextResponse.redirect(access.redirectTo, 303);
-    response.cookies.set(ACCESS_COOKIE, process.env[ACCESS_TOKEN_ENV] ?? '', {
-      httpOnly: true,
-      sameSite: 'strict',
-      secure,
-      path: '/',
-    });
-  } else {
-    const requestHeaders = new Headers(request.headers);
-    requestHeaders.set('Content-Security-Policy', csp);
-    requestHeaders.set('x-nonce', nonce);
-    response = NextResponse.next({ request: { headers: requestHeaders } });
-    if (readCookie(request.headers.get('cookie'), CSRF_COOKIE) === null) {
-      // Not HttpOnly: the page's script reads it to echo it in the header (double submit).
-      response.cookies.set(CSRF_COOKIE, newCsrfToken(), { httpOnly: false, sameSite: 'strict', secure, path: '/' });
-    }
-  }
-
+  const response = await answer(request, nonce, csp);
   response.headers.set('Content-Security-Policy', csp);
   for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
+  if (response.status >= 400 || response.headers.has('set-cookie')) response.headers.set('Cache-Control', 'no-store');
   return response;
 }
 
-function accessDenied(request: NextRequest, reason: 'missing' | 'invalid', nonce: string): NextResponse {
-  const headers = { 'Cache-Control': 'no-store', 'WWW-Authenticate': 'Bearer realm="pullfix"' };
-  if (request.nextUrl.pathname.startsWith('/api/')) {
-    const message =
-      reason === 'missing'
-        ? 'this pullfix needs its access token: open the sign-in link printed at start, or send Authorization: Bearer <token>'
-        : 'the access token is not valid';
-    return NextResponse.json(
-      { error: { code: 'access-token-required', message, reason: 'Unauthorized', status: 401 } },
-      { status: 401, headers },
+async function answer(request: NextRequest, nonce: string, csp: string): Promise<Response> {
+  const token = process.env[ACCESS_TOKEN_ENV] || null;
+  const host = request.headers.get('host');
+  if (!isAcceptedHost(host, hostPolicy(process.env, token !== null))) {
+    return errorResponse('host-not-accepted', 421, 'pullfix does not answer requests for this host name; open it by the address it listens on', 'MisdirectedRequest');
+  }
+  if (hasMalformedEscape(request.nextUrl.pathname)) {
+    return errorResponse('invalid-input', 400, 'the path holds a malformed percent escape', 'BadRequest');
+  }
+  const access = decideAccess(
+    { method: request.method, pathname: request.nextUrl.pathname, headers: request.headers, peer: peerAddress(request.headers) },
+    token,
+  );
+  if (access.kind === 'sign-in') return signIn(request, token ?? '', nonce);
+  if (access.kind === 'denied' || access.kind === 'refused') return accessDenied(request, access, nonce);
+  if (request.nextUrl.pathname.startsWith('/api/') && request.method !== 'GET' && request.method !== 'HEAD') {
+    if (declaresTooLarge(request.headers.get('content-length')) || (await readBounded(request.body)).kind === 'too-large') {
+      return errorResponse('invalid-input', 413, tooLargeMessage(), 'RequestEntityTooLarge');
+    }
+  }
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set('Content-Security-Policy', csp);
+  requestHeaders.set('x-nonce', nonce);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  if (readCookie(request.headers.get('cookie'), CSRF_COOKIE) === null) {
+    // Not HttpOnly: the page's script reads it to echo it in the header (double submit).
+    response.cookies.set(CSRF_COOKIE, newCsrfToken(), { httpOnly: false, sameSite: 'strict', secure: isHttps(request), path: '/' });
+  }
+  return response;
+}
+
+/** The sign-in form POSTs the token to the page it guards; the answer sets the cookie and sends the browser back there. */
+async function signIn(request: NextRequest, expected: string, nonce: string): Promise<Response> {
+  const body = await readBounded(request.body, MAX_SIGN_IN_BYTES);
+  const offered = body.kind === 'body' ? new URLSearchParams(new TextDecoder().decode(body.bytes)).get(TOKEN_FIELD) : null;
+  if (offered === null || !isAccessToken(offered, expected)) return accessDenied(request, { kind: 'denied', reason: 'invalid' }, nonce);
+  // A relative Location: the browser returns to the name it used, which the Host check has accepted.
+  const response = new NextResponse(null, { status: 303, headers: { Location: request.nextUrl.pathname } });
+  response.cookies.set(ACCESS_COOKIE, expected, { httpOnly: true, sameSite: 'strict', secure: isHttps(request), path: '/' });
+  return response;
+}
+
+function accessDenied(request: NextRequest, access: Extract<AccessDecision, { kind: 'denied' | 'refused' }>, nonce: string): Response {
+  const headers = { 'WWW-Authenticate': 'Bearer realm="pullfix"' };
+  if (access.kind === 'refused') {
+    return errorResponse(
+      'access-token-required',
+      401,
+      'this pullfix answers only its own machine: it has no access token configured for clients elsewhere (set PULLFIX_ACCESS_TOKEN)',
+      'Unauthorized',
+      headers,
     );
   }
-  const html = signInPage({ action: request.nextUrl.pathname, invalid: reason === 'invalid', nonce });
+  if (request.nextUrl.pathname.startsWith('/api/')) {
+    const message =
+      access.reason === 'missing'
+        ? 'this pullfix needs its access token: sign in on its page, or send Authorization: Bearer <token>'
+        : 'the access token is not valid';
+    return errorResponse('access-token-required', 401, message, 'Unauthorized', headers);
+  }
+  const html = signInPage({ action: request.nextUrl.pathname, invalid: access.reason === 'invalid', nonce });
   return new NextResponse(html, { status: 401, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
-/** Every API body is a small JSON form; refusing big ones before a handler reads them bounds memory per request. */
-function declaredBodyTooLarge(request: NextRequest): boolean {
-  const length = Number(request.headers.get('content-length') ?? 0);
-  return request.nextUrl.pathname.startsWith('/api/') && Number.isFinite(length) && length > MAX_BODY_BYTES;
+/** A `%` not followed by two hex digits: the framework would fail on it with a bare 500. */
+function hasMalformedEscape(pathname: string): boolean {
+  return /%(?![0-9a-f]{2})/i.test(pathname);
 }
 
 function isHttps(request: NextRequest): boolean {

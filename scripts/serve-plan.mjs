@@ -1,4 +1,6 @@
 // How scripts/serve.mjs starts pullfix, decided from the environment alone so it can be tested without binding.
+// The server enforces the rules itself whatever starts it (proxy.ts); this plan only makes a start that could
+// not serve anyone fail early, and generates the token a non-loopback bind needs.
 import { randomBytes } from 'node:crypto';
 
 export const DEFAULT_HOST = '127.0.0.1';
@@ -7,8 +9,9 @@ export const MIN_TOKEN_LENGTH = 16;
 
 /**
  * Loopback needs no token. Any other address needs PULLFIX_ACCESS_TOKEN, or gets a generated one, which the
- * caller prints once as a sign-in link. A configured token that is too short to resist guessing is refused.
- * Returns { host, port, token, generated } or { error }.
+ * caller prints once. In a pod the token must come from its Secret: a generated one would be lost in the log.
+ * A configured token that is too short to resist guessing is refused. A bind to one non-loopback address adds
+ * that address to the accepted Host names. Returns { host, port, token, generated, allowedHosts } or { error }.
  */
 export function planServe(env, generate = () => randomBytes(32).toString('base64url')) {
   const host = (env.PULLFIX_HOST ?? '').trim() || DEFAULT_HOST;
@@ -20,9 +23,13 @@ export function planServe(env, generate = () => randomBytes(32).toString('base64
   if (configured !== '' && (configured.length < MIN_TOKEN_LENGTH || /\s/.test(configured))) {
     return { error: `PULLFIX_ACCESS_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters without spaces; generate one with: openssl rand -base64 32` };
   }
-  if (configured !== '') return { host, port, token: configured, generated: false };
-  if (isLoopbackHost(host)) return { host, port, token: null, generated: false };
-  return { host, port, token: generate(), generated: true };
+  const allowedHosts = withBindAddress(env.PULLFIX_ALLOWED_HOSTS ?? '', host, port);
+  if (configured !== '') return { host, port, token: configured, generated: false, allowedHosts };
+  if (isLoopbackHost(host)) return { host, port, token: null, generated: false, allowedHosts };
+  if (env.KUBERNETES_SERVICE_HOST) {
+    return { error: 'in a pod pullfix needs PULLFIX_ACCESS_TOKEN from its Secret (see deploy/README.md)' };
+  }
+  return { host, port, token: generate(), generated: true, allowedHosts };
 }
 
 export function isLoopbackHost(host) {
@@ -30,9 +37,20 @@ export function isLoopbackHost(host) {
   return bare === 'localhost' || bare === '::1' || /^127(\.\d{1,3}){3}$/.test(bare);
 }
 
-/** The link that signs a browser in: the address people reach, with the token as the gate expects it. */
-export function signInLink(host, port, token, machineName) {
-  const reachable = host === '0.0.0.0' || host === '::' || host === '[::]' ? machineName : host;
-  const bracketed = reachable.includes(':') && !reachable.startsWith('[') ? `[${reachable}]` : reachable;
-  return `http://${bracketed}:${port}/?token=${encodeURIComponent(token)}`;
+/** The address people open: the machine's name for a wildcard bind, else the bound address. */
+export function signInAddress(host, port, machineName) {
+  return `http://${bracketed(isWildcard(host) ? machineName : host)}:${port}/`;
+}
+
+function withBindAddress(allowed, host, port) {
+  if (isWildcard(host) || isLoopbackHost(host)) return allowed;
+  return [allowed, `${bracketed(host)}:${port}`].filter((entry) => entry.trim() !== '').join(',');
+}
+
+function isWildcard(host) {
+  return host === '0.0.0.0' || host === '::' || host === '[::]';
+}
+
+function bracketed(host) {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // Starts pullfix's production server on PULLFIX_HOST (default 127.0.0.1) and PORT (default 3000). Beyond
 // loopback it will not run without an access token: PULLFIX_ACCESS_TOKEN, or one generated here and printed
-// once as a sign-in link. Runs Next's standalone server.js when present (the container image), else `next start`.
+// once (never in a URL). Runs Next's standalone server.js when present (the container image), else `next start`.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { planServe, signInLink } from './serve-plan.mjs';
+import { planServe, signInAddress } from './serve-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -20,13 +20,15 @@ function main() {
     process.exit(1);
   }
   if (plan.generated) {
-    console.log(`pullfix: listening beyond this machine (${plan.host}) requires an access token; open this link once to sign in:`);
-    console.log(`  ${signInLink(plan.host, plan.port, plan.token, os.hostname())}`);
+    console.log(`pullfix: listening beyond this machine (${plan.host}) requires an access token. Open ${signInAddress(plan.host, plan.port, os.hostname())}`);
+    console.log(`  and sign in with: ${plan.token}`);
+    console.log('  (names other than the bound address must be listed in PULLFIX_ALLOWED_HOSTS)');
   } else if (plan.token) {
     console.log('pullfix: access token required on every request (configured by PULLFIX_ACCESS_TOKEN).');
   }
   const env = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', HOSTNAME: plan.host, PORT: String(plan.port) };
   if (plan.token) env.PULLFIX_ACCESS_TOKEN = plan.token;
+  if (plan.allowedHosts) env.PULLFIX_ALLOWED_HOSTS = plan.allowedHosts;
   const child = spawn(process.execPath, serverCommand(plan), { cwd: root, env, stdio: 'inherit' });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1)));

@@ -3,19 +3,30 @@ import 'server-only';
 import type { z } from 'zod';
 import { ApiError } from './errors';
 import { log } from '../log';
+import { readBounded, tooLargeMessage } from '../security/bounded-body';
 
 /**
  * The route handlers' one way out: the result as JSON, or the one error shape. Unexpected errors are logged by
- * name only (their messages may quote a response) and answered with a generic 500.
+ * name only (their messages may quote a response) and answered with a generic 500. Nothing is cached.
  */
 export async function respond(work: () => Promise<unknown>): Promise<Response> {
   try {
-    return Response.json(await work(), { headers: { 'Cache-Control': 'no-store' } });
+    return Response.json(await work(), { headers: NO_STORE });
   } catch (error) {
     if (error instanceof ApiError) return error.toResponse();
     log.error('unexpected error while answering an API request', { errorName: error instanceof Error ? error.name : typeof error });
     return new ApiError('cluster-error', 500, 'pullfix failed unexpectedly while answering; see the server log').toResponse();
   }
+}
+
+/**
+ * Reads and validates a JSON request body, counting bytes as they stream in (chunked bodies have no length to
+ * check first): past the limit it stops reading and answers 413.
+ */
+export async function parseBody<Schema extends z.ZodType>(schema: Schema, request: Request): Promise<z.output<Schema>> {
+  const body = await readBounded(request.body);
+  if (body.kind === 'too-large') throw new ApiError('invalid-input', 413, tooLargeMessage(), 'RequestEntityTooLarge');
+  return parseInput(schema, parseJson(new TextDecoder().decode(body.bytes)));
 }
 
 /** Validates route input; a failure becomes a 400 'invalid-input' naming the parameter and the rule. */
@@ -25,4 +36,14 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   const issue = result.error.issues[0];
   const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
   throw new ApiError('invalid-input', 400, `${where}${issue?.message ?? 'invalid input'}`);
+}
+
+const NO_STORE = { 'Cache-Control': 'no-store' };
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

@@ -44,6 +44,7 @@ export type ApiErrorCode =
   | 'cluster-error' // any other answer from the cluster (502, or its own status when 4xx)
   | 'conflict' // the object changed or already exists: 409 (409)
   | 'access-token-required' // pullfix listens beyond loopback and the request has no valid access token (401)
+  | 'host-not-accepted' // the Host is not one of the names pullfix answers (421): DNS rebinding, a stray proxy
   | 'csrf-rejected' // a mutation without the CSRF token, or from another origin (403)
   | 'rate-limited' // too many requests from this client (429)
   | 'registry-error'; // a registry check could not be carried out (502)

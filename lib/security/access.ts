@@ -1,13 +1,17 @@
 import { constantTimeEqual } from './constant-time';
 import { readCookie } from './csrf';
+import { isLoopbackAddress } from './peer';
 
 /**
- * The access-token gate (design §6): when pullfix listens beyond loopback, every request must prove it holds
- * the token — by the HttpOnly cookie a sign-in link sets, or an `Authorization: Bearer` header for scripts.
+ * The access-token gate (design §6). A client on loopback needs no token unless one is configured; any other
+ * client — or one whose address the process cannot tell — must prove it holds the token, by the HttpOnly cookie
+ * the sign-in form sets or an `Authorization: Bearer` header for scripts. Without a configured token such a
+ * client is refused outright: pullfix never serves the network unguarded, whatever started it.
  */
 export const ACCESS_TOKEN_ENV = 'PULLFIX_ACCESS_TOKEN';
 export const ACCESS_COOKIE = 'pullfix-access';
-export const TOKEN_PARAMETER = 'token';
+/** The sign-in form's field; the token travels in a POST body, never in a URL. */
+export const TOKEN_FIELD = 'token';
 
 /** Kubelet probes carry no cookie; health answers say nothing about the cluster. */
 const OPEN_PATHS = new Set(['/api/health']);
@@ -15,26 +19,39 @@ const OPEN_PATHS = new Set(['/api/health']);
 export type AccessDecision =
   | { kind: 'open' }
   | { kind: 'granted' }
-  /** A sign-in link with the right token: set the cookie and redirect to the URL without it. */
-  | { kind: 'sign-in'; redirectTo: URL }
-  | { kind: 'denied'; reason: 'missing' | 'invalid' };
+  /** A POSTed sign-in form: the caller reads the token from the body and checks it with `isAccessToken`. */
+  | { kind: 'sign-in' }
+  | { kind: 'denied'; reason: 'missing' | 'invalid' }
+  /** A client beyond loopback (or of unknown address) while no token is configured. */
+  | { kind: 'refused'; peer: string | null };
 
-export function decideAccess(
-  url: URL,
-  headers: { get(name: string): string | null },
-  expected: string | null | undefined,
-): AccessDecision {
-  if (!expected || OPEN_PATHS.has(url.pathname)) return { kind: 'open' };
-  const offered = url.searchParams.get(TOKEN_PARAMETER);
-  if (offered !== null) {
-    if (!constantTimeEqual(offered, expected)) return { kind: 'denied', reason: 'invalid' };
-    const redirectTo = new URL(url);
-    redirectTo.searchParams.delete(TOKEN_PARAMETER);
-    return { kind: 'sign-in', redirectTo };
+export interface AccessRequest {
+  method: string;
+  pathname: string;
+  headers: { get(name: string): string | null };
+  /** The socket's remote address, or null when the process cannot tell. */
+  peer: string | null;
+}
+
+export function decideAccess(request: AccessRequest, expected: string | null | undefined): AccessDecision {
+  if (OPEN_PATHS.has(request.pathname)) return { kind: 'open' };
+  if (!expected) {
+    return request.peer !== null && isLoopbackAddress(request.peer) ? { kind: 'open' } : { kind: 'refused', peer: request.peer };
   }
-  const presented = readCookie(headers.get('cookie'), ACCESS_COOKIE) ?? bearerToken(headers.get('authorization'));
+  if (request.method === 'POST' && !request.pathname.startsWith('/api/') && isForm(request.headers.get('content-type'))) {
+    return { kind: 'sign-in' };
+  }
+  const presented = readCookie(request.headers.get('cookie'), ACCESS_COOKIE) ?? bearerToken(request.headers.get('authorization'));
   if (presented === null) return { kind: 'denied', reason: 'missing' };
-  return constantTimeEqual(presented, expected) ? { kind: 'granted' } : { kind: 'denied', reason: 'invalid' };
+  return isAccessToken(presented, expected) ? { kind: 'granted' } : { kind: 'denied', reason: 'invalid' };
+}
+
+export function isAccessToken(offered: string, expected: string): boolean {
+  return constantTimeEqual(offered, expected);
+}
+
+function isForm(contentType: string | null): boolean {
+  return contentType?.split(';')[0]?.trim().toLowerCase() === 'application/x-www-form-urlencoded';
 }
 
 function bearerToken(authorization: string | null): string | null {

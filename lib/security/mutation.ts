@@ -2,7 +2,9 @@ import 'server-only';
 
 import { ApiError } from '../api/errors';
 import { constantTimeEqual } from './constant-time';
+import { ACCESS_TOKEN_ENV } from './access';
 import { CSRF_COOKIE, CSRF_HEADER, readCookie } from './csrf';
+import { hostPolicy, isAcceptedHost } from './hosts';
 
 /**
  * The gate in front of every mutating route (design §6): a POST with a JSON body, sent by a page of this very
@@ -30,11 +32,13 @@ function isJson(contentType: string | null): boolean {
   return mediaType === 'application/json';
 }
 
-/** Origin must name this host; browsers that omit Origin on same-origin requests still send Sec-Fetch-Site. */
+/**
+ * Origin must be one of the names pullfix answers — never compared with the request's own Host, which a
+ * rebinding page chooses. Browsers that omit Origin on same-origin requests still send Sec-Fetch-Site.
+ */
 function isSameOrigin(request: Request): boolean {
-  const host = request.headers.get('host') ?? new URL(request.url).host;
   const origin = request.headers.get('origin');
-  if (origin !== null && origin !== 'null') return hostOf(origin) === host.toLowerCase();
+  if (origin !== null && origin !== 'null') return isAcceptedHost(hostOf(origin), hostPolicy(process.env, Boolean(process.env[ACCESS_TOKEN_ENV])));
   return origin === null && request.headers.get('sec-fetch-site') === 'same-origin';
 }
 

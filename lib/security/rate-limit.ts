@@ -1,3 +1,5 @@
+import { peerAddress } from './peer';
+
 /**
  * A token bucket per client key: `max` requests at once, refilled evenly over `windowMs`. Buckets that have
  * refilled completely carry no information and are dropped, so memory stays bounded by the active clients.
@@ -50,10 +52,16 @@ export function createRateLimiter({ windowMs, max, now = Date.now }: RateLimitOp
 }
 
 /**
- * The key a route limits by. `next start` fills X-Forwarded-For with the socket's address only when the client
- * sent none, so a client can choose its key: routes should also take from a shared key to bound the total.
+ * The key a route limits by and an audit line names: the socket's address. X-Forwarded-For is whatever the
+ * client wrote, so it counts only when PULLFIX_TRUST_PROXY=1 says a reverse proxy in front of pullfix sets it;
+ * then the last entry, the one that proxy appended, names the client.
  */
+export const TRUST_PROXY_ENV = 'PULLFIX_TRUST_PROXY';
+
 export function clientKey(request: Request): string {
-  const forwarded = request.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded && forwarded.length > 0 ? forwarded : 'unknown-client';
+  if (process.env[TRUST_PROXY_ENV] === '1') {
+    const forwarded = request.headers.get('x-forwarded-for')?.split(',').at(-1)?.trim();
+    if (forwarded) return forwarded;
+  }
+  return peerAddress(request.headers) ?? 'unknown-client';
 }

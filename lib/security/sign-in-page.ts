@@ -1,8 +1,8 @@
-import { TOKEN_PARAMETER } from './access';
+import { TOKEN_FIELD } from './access';
 
 /**
- * The small page a browser gets with a 401 when it has no valid access token: a form that submits the token
- * as the sign-in link would. Plain HTML with no script, so it works under the strictest CSP.
+ * The small page a browser gets with a 401 when it has no valid access token: a form that POSTs the token
+ * (never in a URL, where history and proxy logs would keep it). Plain HTML with no script, so it works under the strictest CSP.
  */
 export function signInPage(options: { action: string; invalid: boolean; nonce: string }): string {
   const notice = options.invalid
@@ -28,9 +28,9 @@ button{margin-top:1rem;padding:.5rem 1rem;border:0;border-radius:.25rem;backgrou
 <h1>Sign in to pullfix</h1>
 <p>This pullfix listens beyond this machine, so it asks for its access token. The token was printed when pullfix started, or is in its configuration.</p>
 ${notice}
-<form method="get" action="${escapeHtml(options.action)}">
+<form method="post" action="${escapeHtml(options.action)}">
 <label for="token">Access token</label>
-<input id="token" name="${TOKEN_PARAMETER}" type="password" autocomplete="current-password" required autofocus>
+<input id="token" name="${TOKEN_FIELD}" type="password" autocomplete="current-password" required autofocus>
 <button type="submit">Sign in</button>
 </form>
 </main>

@@ -9,6 +9,7 @@ import type { ApiErrorBody, ImageFixResponse, PodRegistryInfo, RegistryCheckResp
 import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { installPeerKey, PEER_HEADER, peerStamp } from '../../lib/security/peer';
 
 /**
  * The registry routes against the whole demo cluster from the simulator's CLI: its API server holds the demo's
@@ -92,6 +93,8 @@ async function podOf(namespace: string, app: string, phase?: string, timeoutMs =
 const pods: Record<'david' | 'typo' | 'armOnly' | 'wrongPass', string> = { david: '', typo: '', armOnly: '', wrongPass: '' };
 
 let client = 0;
+// The registry routes limit per client address, read from the stamp the server process writes.
+installPeerKey('registry-test-peer-key');
 function mutationHeaders(overrides: Record<string, string> = {}): Record<string, string> {
   client += 1;
   return {
@@ -100,7 +103,7 @@ function mutationHeaders(overrides: Record<string, string> = {}): Record<string,
     origin: 'http://127.0.0.1:3000',
     cookie: `pullfix-csrf=${CSRF}`,
     'x-pullfix-csrf': CSRF,
-    'x-forwarded-for': `10.0.0.${client}`,
+    [PEER_HEADER]: peerStamp(`10.0.0.${client}`)!,
     ...overrides,
   };
 }
@@ -285,7 +288,7 @@ describe('POST /api/registry/check against the demo registries', () => {
 const podRegistry = (context: string, namespace: string, pod: string, container: string) =>
   getPodRegistry(
     new NextRequest(`http://127.0.0.1:3000/api/contexts/${context}/namespaces/${namespace}/pods/${pod}/registry?container=${container}`, {
-      headers: { 'x-forwarded-for': `10.1.0.${(client += 1)}` },
+      headers: { [PEER_HEADER]: peerStamp(`10.1.0.${(client += 1)}`)! },
     }),
     { params: Promise.resolve({ context, namespace, pod }) },
   );

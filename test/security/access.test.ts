@@ -5,7 +5,6 @@ import { constantTimeEqual } from '../../lib/security/constant-time';
 
 const TOKEN = 'Zx8c1Qm3rT0pLw2vN5bY7aKd';
 const headers = (values: Record<string, string> = {}) => new Headers(values);
-const at = (path: string) => new URL(`http://192.0.2.10:3000${path}`);
 
 describe('constantTimeEqual', () => {
   it.each([
@@ -25,31 +24,43 @@ describe('constantTimeEqual', () => {
 });
 
 describe('decideAccess', () => {
-  it('lets everything through when no token is configured', () => {
-    expect(decideAccess(at('/'), headers(), undefined)).toEqual({ kind: 'open' });
-    expect(decideAccess(at('/api/contexts'), headers(), '')).toEqual({ kind: 'open' });
+  const LOOPBACK = '127.0.0.1';
+  const REMOTE = '192.0.2.44';
+  const at = (pathname: string, values: Record<string, string> = {}, peer: string | null = LOOPBACK, method = 'GET') => ({ method, pathname, headers: headers(values), peer });
+
+  it('lets a loopback client through when no token is configured', () => {
+    expect(decideAccess(at('/'), undefined)).toEqual({ kind: 'open' });
+    expect(decideAccess(at('/api/contexts', {}, '::1'), '')).toEqual({ kind: 'open' });
+    expect(decideAccess(at('/api/contexts', {}, '::ffff:127.0.0.9'), null)).toEqual({ kind: 'open' });
+  });
+
+  it('refuses a client beyond loopback, or of unknown address, when no token is configured', () => {
+    expect(decideAccess(at('/', {}, REMOTE), undefined)).toEqual({ kind: 'refused', peer: REMOTE });
+    expect(decideAccess(at('/api/contexts', {}, '::ffff:10.0.0.1'), '')).toEqual({ kind: 'refused', peer: '::ffff:10.0.0.1' });
+    expect(decideAccess(at('/api/contexts', {}, null), undefined)).toEqual({ kind: 'refused', peer: null });
   });
 
   it('keeps the health endpoint open for probes', () => {
-    expect(decideAccess(at('/api/health'), headers(), TOKEN)).toEqual({ kind: 'open' });
+    expect(decideAccess(at('/api/health', {}, REMOTE), TOKEN)).toEqual({ kind: 'open' });
+    expect(decideAccess(at('/api/health', {}, REMOTE), undefined)).toEqual({ kind: 'open' });
   });
 
-  it('grants the cookie and the bearer header holding the token', () => {
-    expect(decideAccess(at('/api/contexts'), headers({ cookie: `a=b; ${ACCESS_COOKIE}=${TOKEN}` }), TOKEN)).toEqual({ kind: 'granted' });
-    expect(decideAccess(at('/'), headers({ authorization: `Bearer ${TOKEN}` }), TOKEN)).toEqual({ kind: 'granted' });
+  it('grants the cookie and the bearer header holding the token, from anywhere', () => {
+    expect(decideAccess(at('/api/contexts', { cookie: `a=b; ${ACCESS_COOKIE}=${TOKEN}` }, REMOTE), TOKEN)).toEqual({ kind: 'granted' });
+    expect(decideAccess(at('/', { authorization: `Bearer ${TOKEN}` }), TOKEN)).toEqual({ kind: 'granted' });
   });
 
-  it('denies a missing or wrong token', () => {
-    expect(decideAccess(at('/'), headers(), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
-    expect(decideAccess(at('/api/contexts'), headers({ cookie: `${ACCESS_COOKIE}=nope` }), TOKEN)).toEqual({ kind: 'denied', reason: 'invalid' });
-    expect(decideAccess(at('/'), headers({ authorization: `Basic ${TOKEN}` }), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
-    expect(decideAccess(at('/'), headers({ cookie: `other-${ACCESS_COOKIE}=${TOKEN}` }), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
+  it('denies a missing or wrong token, on loopback too once a token is configured', () => {
+    expect(decideAccess(at('/'), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
+    expect(decideAccess(at('/api/contexts', { cookie: `${ACCESS_COOKIE}=nope` }, REMOTE), TOKEN)).toEqual({ kind: 'denied', reason: 'invalid' });
+    expect(decideAccess(at('/', { authorization: `Basic ${TOKEN}` }), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
+    expect(decideAccess(at('/', { cookie: `other-${ACCESS_COOKIE}=${TOKEN}` }), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
   });
 
-  it('turns a sign-in link into a redirect to the same URL without the token', () => {
-    const decision = decideAccess(at(`/contexts/prod?namespace=shop&token=${TOKEN}`), headers(), TOKEN);
-    expect(decision.kind).toBe('sign-in');
-    expect(decision.kind === 'sign-in' && decision.redirectTo.href).toBe('http://192.0.2.10:3000/contexts/prod?namespace=shop');
-    expect(decideAccess(at('/?token=wrong'), headers({ cookie: `${ACCESS_COOKIE}=${TOKEN}` }), TOKEN)).toEqual({ kind: 'denied', reason: 'invalid' });
+  it('takes no token from the URL; a POSTed form on a page is the sign-in', () => {
+    expect(decideAccess(at(`/contexts/prod?token=${TOKEN}`, {}, REMOTE), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    expect(decideAccess(at('/contexts/prod', form, REMOTE, 'POST'), TOKEN)).toEqual({ kind: 'sign-in' });
+    expect(decideAccess(at('/api/contexts', form, REMOTE, 'POST'), TOKEN)).toEqual({ kind: 'denied', reason: 'missing' });
   });
 });

@@ -116,7 +116,7 @@ describe('mutations from anywhere but pullfix\'s own pages are refused', () => {
         for (const method of MUTATING_METHODS) {
           if (!candidate.methods[method]) continue;
           const path = candidate.template.replace(/\[[^\]]+\]/g, 'x');
-          const response = proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers: { origin: ORIGIN, 'content-type': 'application/json' }, body: '{}' }));
+          const response = await proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers: { host: '127.0.0.1:3000', origin: ORIGIN, 'content-type': 'application/json' }, body: '{}' }));
           expect.soft(response.status, `${method} ${path}`).toBe(401);
         }
       }

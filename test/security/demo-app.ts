@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { NextRequest } from 'next/server';
 import { parse, parseAllDocuments } from 'yaml';
+import { installPeerKey, PEER_HEADER, peerStamp } from '../../lib/security/peer';
 import { startSimCli } from '../support/sim-cli';
 
 /**
@@ -62,6 +63,8 @@ export interface Call {
 }
 
 let clientNumber = 0;
+// The handlers read the client's address from the stamp the server process writes (lib/security/peer.ts).
+installPeerKey('demo-app-peer-key');
 
 export async function call(route: ApiRoute, options: Call = {}): Promise<Response> {
   const method = (options.method ?? 'GET') as keyof ApiRoute['methods'];
@@ -73,7 +76,7 @@ export async function call(route: ApiRoute, options: Call = {}): Promise<Respons
   for (const [name, value] of Object.entries(options.query ?? {})) url.searchParams.set(name, value);
   // A client per request: the registry routes' per-client limit would otherwise answer 429 to the sweep.
   clientNumber += 1;
-  const headers: Record<string, string> = { host: '127.0.0.1:3000', 'x-forwarded-for': `10.9.${clientNumber >> 8}.${clientNumber & 255}` };
+  const headers: Record<string, string> = { host: '127.0.0.1:3000', [PEER_HEADER]: peerStamp(`10.9.${clientNumber >> 8}.${clientNumber & 255}`)! };
   if (options.asPage) {
     Object.assign(headers, { origin: ORIGIN, 'content-type': 'application/json', cookie: `pullfix-csrf=${CSRF}`, 'x-pullfix-csrf': CSRF });
   }

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api/errors';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../lib/security/csrf';
 import { assertMutationRequest } from '../../lib/security/mutation';
@@ -31,6 +31,14 @@ function rejection(request: Request): ApiError | null {
 }
 
 describe('assertMutationRequest', () => {
+  // Next sets PORT to the port it listens on: the accepted origins are the loopback names with that port.
+  beforeAll(() => {
+    process.env.PORT = '3000';
+  });
+  afterAll(() => {
+    delete process.env.PORT;
+  });
+
   it('accepts a same-origin JSON POST that echoes the CSRF cookie', () => {
     expect(rejection(mutation())).toBeNull();
     expect(rejection(mutation({ headers: { 'content-type': 'application/json; charset=utf-8' } }))).toBeNull();
@@ -47,6 +55,7 @@ describe('assertMutationRequest', () => {
     ['text/plain (no preflight)', mutation({ headers: { 'content-type': 'text/plain' } }), /application\/json/],
     ['no content type', mutation({ headers: { 'content-type': null } }), /application\/json/],
     ['another origin', mutation({ headers: { origin: 'https://evil.example' } }), /another origin/],
+    ['a rebinding page: Origin and Host both evil.example', mutation({ headers: { origin: 'http://evil.example:3000', host: 'evil.example:3000' } }), /another origin/],
     ['another port', mutation({ headers: { origin: 'http://127.0.0.1:4000' } }), /another origin/],
     ['an opaque origin', mutation({ headers: { origin: 'null' } }), /another origin/],
     ['a malformed origin', mutation({ headers: { origin: 'not a url' } }), /another origin/],

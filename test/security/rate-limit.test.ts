@@ -1,6 +1,7 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { clientKey, createRateLimiter } from '../../lib/security/rate-limit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { installPeerKey, PEER_HEADER } from '../../lib/security/peer';
+import { clientKey, createRateLimiter, TRUST_PROXY_ENV } from '../../lib/security/rate-limit';
 
 describe('createRateLimiter', () => {
   it('allows max requests at once, then refuses until the window refills', () => {
@@ -51,9 +52,22 @@ describe('createRateLimiter', () => {
 });
 
 describe('clientKey', () => {
-  it('takes the first X-Forwarded-For entry', () => {
-    const request = new Request('http://127.0.0.1/', { headers: { 'x-forwarded-for': '10.0.0.7, 127.0.0.1' } });
-    expect(clientKey(request)).toBe('10.0.0.7');
-    expect(clientKey(new Request('http://127.0.0.1/'))).toBe('unknown-client');
+  installPeerKey('rate-limit-test-peer-key');
+  const stamped = (headers: Record<string, string>) => new Request('http://127.0.0.1/', { headers });
+
+  afterEach(() => {
+    delete process.env[TRUST_PROXY_ENV];
+  });
+
+  it('takes the socket address and ignores a client-sent X-Forwarded-For', () => {
+    expect(clientKey(stamped({ [PEER_HEADER]: 'rate-limit-test-peer-key 10.0.0.7', 'x-forwarded-for': '10.9.9.9' }))).toBe('10.0.0.7');
+    expect(clientKey(stamped({ 'x-forwarded-for': '10.9.9.9' }))).toBe('unknown-client');
+    expect(clientKey(stamped({ [PEER_HEADER]: 'forged-key 10.0.0.7' }))).toBe('unknown-client');
+  });
+
+  it('takes the entry the trusted proxy appended when configured to sit behind one', () => {
+    process.env[TRUST_PROXY_ENV] = '1';
+    expect(clientKey(stamped({ [PEER_HEADER]: 'rate-limit-test-peer-key 10.0.0.2', 'x-forwarded-for': '6.6.6.6, 10.0.0.7' }))).toBe('10.0.0.7');
+    expect(clientKey(stamped({ [PEER_HEADER]: 'rate-limit-test-peer-key 10.0.0.2' }))).toBe('10.0.0.2');
   });
 });

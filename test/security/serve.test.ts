@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isLoopbackHost, MIN_TOKEN_LENGTH, planServe, signInLink } from '../../scripts/serve-plan.mjs';
+import { isLoopbackHost, MIN_TOKEN_LENGTH, planServe, signInAddress } from '../../scripts/serve-plan.mjs';
 import { ROOT } from './demo-app';
 import { freeLoopbackPort } from '../registry/servers';
 
@@ -12,13 +12,25 @@ describe('planServe', () => {
   const fixed = () => 'generated-token-000000000000';
 
   it('binds loopback without a token by default', () => {
-    expect(planServe({}, fixed)).toEqual({ host: '127.0.0.1', port: 3000, token: null, generated: false });
-    expect(planServe({ PULLFIX_HOST: 'localhost', PORT: '8080' }, fixed)).toEqual({ host: 'localhost', port: 8080, token: null, generated: false });
+    expect(planServe({}, fixed)).toEqual({ host: '127.0.0.1', port: 3000, token: null, generated: false, allowedHosts: '' });
+    expect(planServe({ PULLFIX_HOST: 'localhost', PORT: '8080' }, fixed)).toEqual({ host: 'localhost', port: 8080, token: null, generated: false, allowedHosts: '' });
   });
 
-  it.each(['0.0.0.0', '::', '192.168.1.20', 'pullfix.internal'])('requires a token on %s: generates one when none is configured', (host) => {
-    expect(planServe({ PULLFIX_HOST: host }, fixed)).toEqual({ host, port: 3000, token: 'generated-token-000000000000', generated: true });
-    expect(planServe({ PULLFIX_HOST: host, PULLFIX_ACCESS_TOKEN: TOKEN }, fixed)).toEqual({ host, port: 3000, token: TOKEN, generated: false });
+  it.each([
+    ['0.0.0.0', ''],
+    ['::', ''],
+    ['192.168.1.20', '192.168.1.20:3000'],
+    ['pullfix.internal', 'pullfix.internal:3000'],
+    ['fd00::5', '[fd00::5]:3000'],
+  ])('requires a token on %s: generates one when none is configured, and accepts the bound address as a Host', (host, allowedHosts) => {
+    expect(planServe({ PULLFIX_HOST: host }, fixed)).toEqual({ host, port: 3000, token: 'generated-token-000000000000', generated: true, allowedHosts });
+    expect(planServe({ PULLFIX_HOST: host, PULLFIX_ACCESS_TOKEN: TOKEN }, fixed)).toEqual({ host, port: 3000, token: TOKEN, generated: false, allowedHosts });
+  });
+
+  it('keeps the configured allowed hosts, and in a pod refuses to generate a token nobody would see', () => {
+    expect(planServe({ PULLFIX_HOST: '10.0.0.4', PULLFIX_ACCESS_TOKEN: TOKEN, PULLFIX_ALLOWED_HOSTS: 'pullfix.example.com' }, fixed).allowedHosts).toBe('pullfix.example.com,10.0.0.4:3000');
+    expect(planServe({ PULLFIX_HOST: '0.0.0.0', KUBERNETES_SERVICE_HOST: '10.96.0.1' }, fixed).error).toMatch(/in a pod pullfix needs PULLFIX_ACCESS_TOKEN/);
+    expect(planServe({ PULLFIX_HOST: '0.0.0.0', KUBERNETES_SERVICE_HOST: '10.96.0.1', PULLFIX_ACCESS_TOKEN: TOKEN }, fixed)).toMatchObject({ token: TOKEN });
   });
 
   it('generates 256-bit tokens by default, a new one each start', () => {
@@ -51,9 +63,9 @@ describe('planServe', () => {
     expect(planServe({ PULLFIX_HOST: '0.0.0.0', PULLFIX_ACCESS_TOKEN: token.slice(1) }).error).toMatch(/at least/);
   });
 
-  it('prints a link people can open', () => {
-    expect(signInLink('0.0.0.0', 3000, 'a+b/c', 'build-7')).toBe('http://build-7:3000/?token=a%2Bb%2Fc');
-    expect(signInLink('fd00::5', 80, 'x', 'h')).toBe('http://[fd00::5]:80/?token=x');
+  it('prints an address people can open, never with the token in it', () => {
+    expect(signInAddress('0.0.0.0', 3000, 'build-7')).toBe('http://build-7:3000/');
+    expect(signInAddress('fd00::5', 80, 'h')).toBe('http://[fd00::5]:80/');
   });
 });
 
@@ -111,8 +123,15 @@ describe('scripts/serve.mjs', () => {
       expect(await anonymousPage.text()).toContain('Sign in to pullfix');
       expect((await fetch(`${base}/api/health`)).status).toBe(200);
 
-      const signIn = await fetch(`${base}/?token=${TOKEN}`, { redirect: 'manual' });
+      expect((await fetch(`${base}/?token=${TOKEN}`)).status).toBe(401);
+      const signIn = await fetch(`${base}/`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `token=${encodeURIComponent(TOKEN)}`,
+      });
       expect(signIn.status).toBe(303);
+      expect(signIn.headers.get('cache-control')).toBe('no-store');
       const cookie = signIn.headers.get('set-cookie')?.split(';')[0] ?? '';
       expect(cookie).toBe(`pullfix-access=${TOKEN}`);
       const page = await fetch(`${base}/`, { headers: { cookie } });

@@ -2,7 +2,7 @@ import type { NextRequest } from 'next/server';
 import type { RegistryCheckResponse } from '@/lib/api/types';
 import { registryCheckBody } from '@/lib/api/registry-validation';
 import { assertRegistryRateLimit } from '@/lib/api/registry-rate-limit';
-import { parseInput, respond } from '@/lib/api/respond';
+import { parseBody, respond } from '@/lib/api/respond';
 import { listContexts } from '@/lib/kube/config';
 import { checkRegistryCredential } from '@/lib/kube/registry-check';
 import { audit } from '@/lib/log';
@@ -19,7 +19,7 @@ export async function POST(request: NextRequest): Promise<Response> {
   return respond(async (): Promise<RegistryCheckResponse> => {
     assertMutationRequest(request);
     assertRegistryRateLimit(request);
-    const input = parseInput(registryCheckBody, await request.json().catch(() => undefined));
+    const input = await parseBody(registryCheckBody, request);
     const result = await checkRegistryCredential(input);
     const user = listContexts().find((context) => context.name === input.context)?.user ?? input.context;
     audit({

@@ -1,6 +1,6 @@
 import type { NextRequest } from 'next/server';
 import { ApiError } from '@/lib/api/errors';
-import { parseInput, respond } from '@/lib/api/respond';
+import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { namespaceParams } from '@/lib/api/validation';
 import { fixRequestSchema, type FixRequest } from '@/lib/api/fix-request';
 import type { FixResponse } from '@/lib/fix-plan';
@@ -21,7 +21,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   return respond(async (): Promise<FixResponse> => {
     assertMutationRequest(request);
     const { context, namespace } = parseInput(namespaceParams, await params);
-    const body = parseInput(fixRequestSchema, await request.json().catch(() => undefined));
+    const body = await parseBody(fixRequestSchema, request);
     const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
     const where = auditWhere(context, namespace, body);
     try {

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import type { ImageFixResponse } from '@/lib/api/types';
 import { imageFixBody } from '@/lib/api/fix-request';
-import { parseInput, respond } from '@/lib/api/respond';
+import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { namespaceParams } from '@/lib/api/validation';
 import { listContexts } from '@/lib/kube/config';
 import { planImageTagFix } from '@/lib/kube/image-tag-fix';
@@ -19,7 +19,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   return respond(async (): Promise<ImageFixResponse> => {
     assertMutationRequest(request);
     const { context, namespace } = parseInput(namespaceParams, await params);
-    const body = parseInput(imageFixBody, await request.json().catch(() => undefined));
+    const body = await parseBody(imageFixBody, request);
     const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
     return planImageTagFix(context, namespace, body, requestActor(request, user));
   });
