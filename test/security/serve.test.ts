@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackHost, MIN_TOKEN_LENGTH, planServe, signInAddress } from '../../scripts/serve-plan.mjs';
 import { ROOT } from './demo-app';
+import { expectFreshBuild } from './production-server';
 import { freeLoopbackPort } from '../registry/servers';
 
 const TOKEN = 'serve-test-token-1f9a7c3e5b';
@@ -84,16 +84,6 @@ function run(env: Record<string, string>, onLine?: (line: string) => void) {
   child.stderr.on('data', collect);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, exited, output: () => output };
-}
-
-/** The server runs the production build: it must include the current proxy, or this test checks old code. */
-function expectFreshBuild(): void {
-  const buildId = join(ROOT, '.next/BUILD_ID');
-  expect(existsSync(buildId), 'no production build: run `npm run build` first').toBe(true);
-  const builtAt = statSync(buildId).mtimeMs;
-  const sources = ['proxy.ts', ...readdirSync(join(ROOT, 'lib/security')).map((name) => `lib/security/${name}`)];
-  const newer = sources.filter((source) => statSync(join(ROOT, source)).mtimeMs > builtAt);
-  expect(newer, 'the production build is older than these files: run `npm run build` first').toEqual([]);
 }
 
 describe('scripts/serve.mjs', () => {
