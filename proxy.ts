@@ -64,8 +64,9 @@ async function signIn(request: NextRequest, expected: string, nonce: string): Pr
   const body = await readBounded(request.body, MAX_SIGN_IN_BYTES);
   const offered = body.kind === 'body' ? new URLSearchParams(new TextDecoder().decode(body.bytes)).get(TOKEN_FIELD) : null;
   if (offered === null || !isAccessToken(offered, expected)) return accessDenied(request, { kind: 'denied', reason: 'invalid' }, nonce);
-  // A relative Location: the browser returns to the name it used, which the Host check has accepted.
-  const response = new NextResponse(null, { status: 303, headers: { Location: request.nextUrl.pathname } });
+  // Back to the name the browser used, which the Host check has accepted (Next rewrites 127.0.0.1 in nextUrl).
+  const back = new URL(request.nextUrl.pathname, `${isHttps(request) ? 'https' : 'http'}://${request.headers.get('host')}`);
+  const response = NextResponse.redirect(back, 303);
   response.cookies.set(ACCESS_COOKIE, expected, { httpOnly: true, sameSite: 'strict', secure: isHttps(request), path: '/' });
   return response;
 }

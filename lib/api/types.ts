@@ -43,6 +43,7 @@ export type ApiErrorCode =
   | 'timeout' // the cluster did not answer in time (504)
   | 'cluster-error' // any other answer from the cluster (502, or its own status when 4xx)
   | 'conflict' // the object changed or already exists: 409 (409)
+  | 'fix-failed' // a step of an applied fix failed; what it created was undone (the failed step's status)
   | 'access-token-required' // pullfix listens beyond loopback and the request has no valid access token (401)
   | 'host-not-accepted' // the Host is not one of the names pullfix answers (421): DNS rebinding, a stray proxy
   | 'csrf-rejected' // a mutation without the CSRF token, or from another origin (403)

@@ -200,7 +200,7 @@ describe('proxy with an access token', () => {
       proxy(request('/contexts/prod', { peer: REMOTE, method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(token)}` }));
     const response = await form(TOKEN);
     expect(response.status).toBe(303);
-    expect(response.headers.get('location')).toBe('/contexts/prod');
+    expect(response.headers.get('location')).toBe('http://127.0.0.1:3000/contexts/prod');
     expect(response.headers.get('cache-control')).toBe('no-store');
     const cookie = response.headers.get('set-cookie') ?? '';
     expect(cookie).toMatch(new RegExp(`^${ACCESS_COOKIE}=${TOKEN}; Path=/;`));

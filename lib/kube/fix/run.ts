@@ -36,13 +36,22 @@ interface PlannedStep {
   run(dryRun: boolean): Promise<string>;
 }
 
-const SERVICE_ACCOUNT_TRIES = 3;
+/**
+ * Concurrent fixes on one service account conflict on its resourceVersion: each round one update wins, so ten
+ * at once need up to ten tries. Full-jitter exponential back-off (client-go's retry.RetryOnConflict uses a
+ * jittered back-off for the same reason) keeps the losers from colliding again in lockstep.
+ */
+const SERVICE_ACCOUNT_TRIES = 16;
+const CONFLICT_BACKOFF_MS = 20;
+const CONFLICT_BACKOFF_MAX_MS = 1_000;
 const GONE_TIMEOUT_MS = 30_000;
 
 /**
  * Plans the fix, then runs every step as a server-side dry run (`dryRun=All`). A preview stops there; an apply
- * goes on to the real calls only when every dry run passed, in order, and stops at the first failure. The answer
- * never holds the password: previews mask it and step messages come from the cluster's Status.
+ * goes on to the real calls only when every dry run passed, in order, and stops at the first failure. An apply
+ * that fails throws a 'fix-failed' error naming the step, after deleting the Secret it created for the fix, so a
+ * failed fix leaves no orphan behind. The answer never holds the password: previews mask it and step messages
+ * come from the cluster's Status.
  */
 export async function runFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
   const clients = clientsFor(context);
@@ -54,37 +63,60 @@ export async function runFix(context: string, namespace: string, request: FixReq
   const planned = [secret.step, ...attach];
 
   const dryRuns = await runAll(planned, true, clients);
-  const steps: FixStep[] = planned.map((step, index) => ({ kind: step.kind, title: step.title, yaml: step.yaml, dryRun: dryRuns[index] ?? null, result: null }));
-  if (request.mode === 'preview' || dryRuns.some((check) => !check?.ok)) {
-    return { mode: request.mode, steps, applied: false, follow: null };
-  }
+  const steps: FixStep[] = planned.map((step, index) => ({ kind: step.kind, title: step.title, yaml: step.yaml, dryRun: dryRuns.checks[index] ?? null, result: null }));
+  if (request.mode === 'preview') return { mode: 'preview', steps, applied: false, follow: null };
+  if (dryRuns.failure) throw fixFailed(dryRuns.failure, 'the dry run', 'nothing was changed');
 
   const startedAt = new Date();
   const results = await runAll(planned, false, clients);
-  const applied = results.every((check) => check?.ok);
+  if (results.failure) throw fixFailed(results.failure, 'the apply', await undoCreatedSecret(clients, secret, results.checks[0] ?? null));
   return {
     mode: 'apply',
-    steps: steps.map((step, index) => ({ ...step, result: results[index] ?? null })),
-    applied,
-    follow: applied ? follow(workload, request, secret.name, attach, startedAt) : null,
+    steps: steps.map((step, index) => ({ ...step, result: results.checks[index] ?? null })),
+    applied: true,
+    follow: follow(workload, request, secret.name, attach, startedAt),
   };
 }
 
+interface StepFailure {
+  step: PlannedStep;
+  error: ApiError;
+}
+
 /** Runs steps in order; after a failure the rest are not tried and stay null. */
-async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClients): Promise<(StepCheck | null)[]> {
+async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClients): Promise<{ checks: (StepCheck | null)[]; failure: StepFailure | null }> {
   const checks: (StepCheck | null)[] = [];
+  let failure: StepFailure | null = null;
   for (const step of steps) {
-    if (checks.some((check) => check && !check.ok)) {
+    if (failure) {
       checks.push(null);
       continue;
     }
     try {
       checks.push({ ok: true, message: await step.run(dryRun) });
     } catch (error) {
-      checks.push({ ok: false, message: toApiError(error, clients).message });
+      failure = { step, error: toApiError(error, clients) };
+      checks.push({ ok: false, message: failure.error.message });
     }
   }
-  return checks;
+  return { checks, failure };
+}
+
+/** The answer to a failed apply: the step, the cluster's words, and what was undone. */
+function fixFailed({ step, error }: StepFailure, phase: string, aftermath: string): ApiError {
+  return new ApiError('fix-failed', error.status, `the fix stopped at "${step.title}" during ${phase}: ${error.message}; ${aftermath}`, error.reason);
+}
+
+/** A Secret this fix created (new or copied) is deleted again when a later step fails: no orphan stays behind. */
+async function undoCreatedSecret(clients: KubeClients, secret: { name: string; namespace: string; step: PlannedStep }, result: StepCheck | null): Promise<string> {
+  const created = (secret.step.kind === 'create-secret' || secret.step.kind === 'copy-secret') && result?.ok === true;
+  if (!created) return 'the steps before it stay applied';
+  try {
+    await clients.core.deleteNamespacedSecret({ namespace: secret.namespace, name: secret.name });
+    return `Secret ${secret.name}, created for this fix, was deleted again`;
+  } catch (error) {
+    return `Secret ${secret.name}, created for this fix, could not be deleted (${toApiError(error, clients).message}): delete it by hand`;
+  }
 }
 
 function follow(workload: FixWorkload | null, request: FixRequest, secret: string, attach: PlannedStep[], startedAt: Date): FixFollow {
@@ -100,6 +132,14 @@ function follow(workload: FixWorkload | null, request: FixRequest, secret: strin
 // ---- The secret --------------------------------------------------------------------------------------------
 
 async function planSecret(
+  clients: KubeClients,
+  namespace: string,
+  source: FixRequest['source'],
+): Promise<{ name: string; namespace: string; step: PlannedStep }> {
+  return { namespace, ...(await planSecretStep(clients, namespace, source)) };
+}
+
+async function planSecretStep(
   clients: KubeClients,
   namespace: string,
   source: FixRequest['source'],
@@ -252,10 +292,16 @@ function serviceAccountStep(clients: KubeClients, namespace: string, name: strin
         } catch (error) {
           const kubeError = toApiError(error, clients);
           if (kubeError.status !== 409 || attempt >= SERVICE_ACCOUNT_TRIES) throw kubeError;
+          await jitteredBackoff(attempt);
         }
       }
     },
   };
+}
+
+function jitteredBackoff(attempt: number): Promise<void> {
+  const ceiling = Math.min(CONFLICT_BACKOFF_MAX_MS, CONFLICT_BACKOFF_MS * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
 function restartStep(clients: KubeClients, namespace: string, workload: FixWorkload): PlannedStep {

@@ -27,12 +27,13 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     try {
       const response = await runFix(context, namespace, body);
       const failed = response.steps.find((step) => step.result?.ok === false || step.dryRun?.ok === false);
-      const result = body.mode === 'preview' ? 'dry-run' : response.applied ? 'succeeded' : 'failed';
+      const result = body.mode === 'preview' ? 'dry-run' : 'succeeded';
       audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result, detail: failed ? (failed.result ?? failed.dryRun)?.message : undefined });
       return response;
     } catch (error) {
       const detail = error instanceof ApiError ? error.message : 'unexpected error';
-      audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result: 'refused', detail });
+      const result = error instanceof ApiError && error.code === 'fix-failed' ? 'failed' : 'refused';
+      audit({ who: requestActor(request, user), what: 'attach-pull-secret', where, result, detail });
       throw error;
     }
   });
