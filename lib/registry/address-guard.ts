@@ -81,13 +81,39 @@ function forbiddenIPv6(address: string): string | null {
   if (words.every((word, index) => word === [0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254][index])) return 'the AWS metadata address';
   if ((first & 0xff00) === 0xff00) return 'a multicast address';
   if (words.every((word) => word === 0)) return 'not a destination address (::)';
-  const mappedV4 = words.slice(0, 5).every((word) => word === 0) && words[5] === 0xffff;
-  if (mappedV4) {
-    const high = words[6] ?? 0;
-    const low = words[7] ?? 0;
-    return forbiddenIPv4(`${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`);
+  for (const { form, v4 } of embeddedIPv4(words)) {
+    const reason = forbiddenIPv4(v4);
+    if (reason !== null) return `${v4} embedded as ${form}: ${reason}`;
   }
   return null;
+}
+
+/**
+ * The IPv4 addresses an IPv6 address carries, in every form a resolver or a NAT can hand back, so that
+ * 169.254.169.254 cannot be reached as `64:ff9b::a9fe:a9fe` or `::a9fe:a9fe`: IPv4-mapped, IPv4-translated
+ * and IPv4-compatible (RFC 4291, RFC 2765), NAT64 well-known and local-use prefixes (RFC 6052, RFC 8215, as
+ * /96), 6to4 (RFC 3056), Teredo's client and server (RFC 4380) and ISATAP interface identifiers (RFC 5214).
+ */
+function embeddedIPv4(words: number[]): { form: string; v4: string }[] {
+  const [w0 = 0, w1 = 0, w2 = 0, w3 = 0, w4 = 0, w5 = 0, w6 = 0, w7 = 0] = words;
+  const zeros = (from: number, to: number) => words.slice(from, to).every((word) => word === 0);
+  const found: { form: string; v4: string }[] = [];
+  if (zeros(0, 5) && w5 === 0xffff) found.push({ form: 'IPv4-mapped', v4: dotted(w6, w7) });
+  if (zeros(0, 4) && w4 === 0xffff && w5 === 0) found.push({ form: 'IPv4-translated', v4: dotted(w6, w7) });
+  // ::/96 with a zero high word is ::1, ::, and the like: those are IPv6 addresses, not embeddings.
+  if (zeros(0, 6) && w6 !== 0) found.push({ form: 'IPv4-compatible', v4: dotted(w6, w7) });
+  if (w0 === 0x64 && w1 === 0xff9b && (w2 === 0 || w2 === 1)) found.push({ form: 'NAT64', v4: dotted(w6, w7) });
+  if (w0 === 0x2002) found.push({ form: '6to4', v4: dotted(w1, w2) });
+  if (w0 === 0x2001 && w1 === 0) {
+    found.push({ form: 'the Teredo server', v4: dotted(w2, w3) });
+    found.push({ form: 'the Teredo client', v4: dotted(w6 ^ 0xffff, w7 ^ 0xffff) });
+  }
+  if ((w4 & 0xfdff) === 0 && w5 === 0x5efe) found.push({ form: 'ISATAP', v4: dotted(w6, w7) });
+  return found;
+}
+
+function dotted(high: number, low: number): string {
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
 }
 
 /** The eight 16-bit words of an IPv6 address, an embedded dotted IPv4 tail and `::` included. */
