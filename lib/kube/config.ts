@@ -16,6 +16,7 @@ import {
   type ResponseContext,
 } from '@kubernetes/client-node';
 import type { ContextSummary } from '../api/types';
+import { log } from '../log';
 import { ApiError } from '../api/errors';
 import { readServiceAccount } from './service-account-token';
 
@@ -68,14 +69,9 @@ export function clientsFor(context: string): KubeClients {
   if (cached) return cached;
   const contextObject = config.kubeConfig.getContextObject(context);
   if (!contextObject) {
-    throw new ApiError(
-      'unknown-context',
-      404,
-      `the context "${context}" is not in the kubeconfig (${config.source}); pick one of: ${config.kubeConfig
-        .getContexts()
-        .map((c) => c.name)
-        .join(', ')}`,
-    );
+    // The kubeconfig's path and its other contexts stay in the server log: an answer may reach anyone.
+    log.warn('a request named a context the kubeconfig does not have', { context, kubeconfig: config.source, contexts: config.kubeConfig.getContexts().length });
+    throw new ApiError('unknown-context', 404, `the context "${context}" is not in the kubeconfig; the overview lists the known ones`);
   }
   const clients = makeClients(config.kubeConfig, contextObject);
   config.clients.set(context, clients);

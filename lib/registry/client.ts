@@ -66,14 +66,19 @@ export const MANIFEST_MEDIA_TYPES = {
 
 const MANIFEST_ACCEPT = Object.values(MANIFEST_MEDIA_TYPES).join(', ');
 const INDEX_MEDIA_TYPES = new Set<string>([MANIFEST_MEDIA_TYPES.ociIndex, MANIFEST_MEDIA_TYPES.dockerManifestList]);
+const MANIFEST_TYPES = new Set<string>(Object.values(MANIFEST_MEDIA_TYPES));
+/** A registry's own message is quoted only this long, in printable characters. */
+const REGISTRY_MESSAGE_MAX = 200;
+/** OCI distribution error codes (`MANIFEST_UNKNOWN`) and OAuth ones (`invalid_token`). */
+const REGISTRY_CODE = /^[A-Za-z][A-Za-z_]{0,63}$/;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const DEFAULT_TAG_PAGES = 10;
 
 /**
- * Can this image be pulled with this credential (or anonymously)? Checks the manifest with HEAD, which
- * Docker Hub does not count against pull limits, and only GETs it when the digest is missing or the
- * platforms of an index are wanted.
+ * Can this image be pulled with this credential (or anonymously)? GETs the manifest: only its content proves
+ * that a registry answered, and its digest that it is the image asked for (a HEAD's 200 and headers can come
+ * from any web server). Docker Hub counts the GET against the pull limit, as the kubelet's own pull would.
  */
 export async function checkImageAccess(
   image: string | ImageRef,
@@ -81,15 +86,6 @@ export async function checkImageAccess(
   options: RegistryClientOptions = {},
 ): Promise<RegistryCheckResult> {
   return withSession(image, credential, options, async (session) => {
-    const head = await session.request('HEAD', session.manifestUrl(), MANIFEST_ACCEPT);
-    if (head.status === 200) {
-      const digest = headerValue(head, 'docker-content-digest');
-      const mediaType = contentType(head);
-      if (digest !== null && mediaType !== null && !INDEX_MEDIA_TYPES.has(mediaType)) {
-        return session.success(digest, mediaType, null);
-      }
-    }
-    // A failed HEAD carries no body; the GET brings the registry's own error code and message.
     const manifest = await session.fetchManifest();
     return session.success(manifest.digest, manifest.mediaType, manifest.platforms);
   });
@@ -293,10 +289,8 @@ class RegistrySession {
     if (reply.status !== 200) throw this.statusFailure(reply, 'manifest');
     const document = parseJson(reply.body);
     const mediaType = contentType(reply) ?? stringField(document, 'mediaType') ?? MANIFEST_MEDIA_TYPES.dockerManifest;
-    const digest =
-      headerValue(reply, 'docker-content-digest') ??
-      this.ref.digest ??
-      `sha256:${createHash('sha256').update(reply.body).digest('hex')}`;
+    const digest = `sha256:${createHash('sha256').update(reply.body).digest('hex')}`;
+    this.assertManifest(document, mediaType, digest, headerValue(reply, 'docker-content-digest'));
     const isIndex = INDEX_MEDIA_TYPES.has(mediaType);
     const config = isObject(document) ? document.config : undefined;
     return {
@@ -305,6 +299,26 @@ class RegistrySession {
       platforms: isIndex ? indexPlatforms(document) : null,
       configDigest: isIndex ? null : stringField(config, 'digest'),
     };
+  }
+
+  /**
+   * A 200 proves nothing by itself — any web server answers 200. The body must be an OCI or Docker schema 2
+   * manifest or index, and its sha256 must be the digest the registry announced and the one the image pins.
+   */
+  private assertManifest(document: unknown, mediaType: string, digest: string, announced: string | null): void {
+    const host = this.endpoint.host;
+    const isIndex = INDEX_MEDIA_TYPES.has(mediaType);
+    const shaped =
+      MANIFEST_TYPES.has(mediaType) &&
+      isObject(document) &&
+      document.schemaVersion === 2 &&
+      (isIndex ? Array.isArray(document.manifests) : isObject(document.config) && Array.isArray(document.layers));
+    if (!shaped) throw new RegistryError('not-a-manifest', 'unknown', `${host} answered 200, but not with an OCI or Docker image manifest: is it a registry?`);
+    for (const expected of [announced, this.ref.digest]) {
+      if (expected !== null && expected !== undefined && expected.startsWith('sha256:') && expected !== digest) {
+        throw new RegistryError('digest-mismatch', 'unknown', `${host} sent a manifest whose digest is ${digest}, not ${expected}: the content does not match what was asked for.`);
+      }
+    }
   }
 
   async fetchBlobJson(digest: string): Promise<unknown> {
@@ -455,7 +469,11 @@ function causeOf(status: number, code: string | null, subject: Subject): Registr
   return 'unknown';
 }
 
-/** The registry's own words: `{"errors":[{code,message}]}` from the API, `details`/`error` from token services. */
+/**
+ * The registry's own words: `{"errors":[{code,message}]}` from the API, `details`/`error` from token services.
+ * Reduced to an error code of the spec's grammar and a short printable message: a registry (or whatever
+ * answers in its place) must not put its internals, or megabytes, in pullfix's answers.
+ */
 function registryErrorOf(reply: HttpReply): { code: string | null; message: string | null } {
   const body = reply.body.length > 0 ? parseJsonOrNull(reply.body) : null;
   const first = isObject(body) && Array.isArray(body.errors) ? (body.errors[0] as unknown) : undefined;
@@ -463,7 +481,18 @@ function registryErrorOf(reply: HttpReply): { code: string | null; message: stri
   const code = stringField(first, 'code') ?? stringField(body, 'error') ?? challengeError;
   const message =
     stringField(first, 'message') ?? stringField(body, 'details') ?? stringField(body, 'error_description') ?? stringField(body, 'message');
-  return { code, message };
+  return { code: code !== null && REGISTRY_CODE.test(code) ? code : null, message: message === null ? null : sanitizedMessage(message) };
+}
+
+function sanitizedMessage(text: string): string | null {
+  const printable = text
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    // Absolute paths and source locations say where the registry's files are, nothing the person can act on.
+    .replace(/(^|[\s(=:'"])\.{0,2}\/(?:[\w.-]+\/)*[\w.-]+(?::\d+)*/g, '$1…')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (printable === '') return null;
+  return printable.length > REGISTRY_MESSAGE_MAX ? `${printable.slice(0, REGISTRY_MESSAGE_MAX - 1)}…` : printable;
 }
 
 function indexPlatforms(document: unknown): string[] {

@@ -4,6 +4,7 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { forbiddenAddress, forbiddenTarget, refusal } from './address-guard';
+import { log } from '../log';
 import type { TransportTrust } from './endpoints';
 import { RegistryError } from './errors';
 
@@ -209,11 +210,12 @@ export function transportFailure(error: unknown, url: URL, timeoutMs: number): R
     );
   }
   if (TLS_CODES.has(code) || code.startsWith('ERR_TLS_') || code.startsWith('ERR_SSL_')) {
-    const detail = error instanceof Error ? `: ${error.message}` : '';
+    // OpenSSL's message names its source files: the code says enough to the person, the log keeps the rest.
+    log.warn('a TLS connection to a registry failed', { host, code, detail: error instanceof Error ? error.message : String(error) });
     return new RegistryError(
       code,
       'tls',
-      `The TLS connection to ${host} failed (${code}${detail}). If the registry uses a private CA, set caFile for it in the registry configuration; check that it serves HTTPS on this port and that its certificate names ${url.hostname}.`,
+      `The TLS connection to ${host} failed (${code}). If the registry uses a private CA, set caFile for it in the registry configuration; check that it serves HTTPS on this port and that its certificate names ${url.hostname}.`,
     );
   }
   if (code === 'ETIMEDOUT') {
