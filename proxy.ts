@@ -93,9 +93,14 @@ function accessDenied(request: NextRequest, access: Extract<AccessDecision, { ki
   return new NextResponse(html, { status: 401, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
 }
 
-/** A `%` not followed by two hex digits: the framework would fail on it with a bare 500. */
+/** A `%` not followed by two hex digits, or escapes that are not UTF-8: the framework would fail with a bare 500. */
 function hasMalformedEscape(pathname: string): boolean {
-  return /%(?![0-9a-f]{2})/i.test(pathname);
+  try {
+    decodeURIComponent(pathname);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 function isHttps(request: NextRequest): boolean {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { expect, test } from '@playwright/test';
+import { chromium, expect, test } from '@playwright/test';
 import { freeLoopbackPort } from '../test/registry/servers';
 
 /**
@@ -40,6 +40,37 @@ test('every page carries the security headers and a script policy without unsafe
   const api = await page.request.get('/api/health');
   expect(api.headers()['x-content-type-options']).toBe('nosniff');
   expect(api.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+});
+
+test('a DNS-rebinding page (evil.example resolving to 127.0.0.1) gets 421 and no cookie, on pages, API reads and posts', async ({ baseURL }) => {
+  const port = new URL(baseURL ?? '').port;
+  // The browser resolves evil.example to loopback, as a rebinding DNS answer would make it.
+  const browser = await chromium.launch({
+    executablePath: process.env.PULLFIX_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', `--host-resolver-rules=MAP evil.example 127.0.0.1`],
+  });
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const evil = `http://evil.example:${port}`;
+    const home = await page.goto(`${evil}/`);
+    expect(home?.status()).toBe(421);
+    expect(home?.headers()['content-security-policy']).toContain("frame-ancestors 'none'");
+    // What the rebinding page's own script would try: read the failures, then post a fix.
+    const attempts = await page.evaluate(async () => {
+      const read = await fetch('/api/contexts/sim-admin/failures');
+      const post = await fetch('/api/contexts/sim-admin/namespaces/default/fixes', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mode: 'apply', pod: 'x', container: 'x', source: { kind: 'existing', name: 'x' }, target: { kind: 'workload' } }),
+      });
+      return [read.status, post.status];
+    });
+    expect(attempts).toEqual([421, 421]);
+    expect(await context.cookies()).toEqual([]);
+  } finally {
+    await browser.close();
+  }
 });
 
 test.describe('with an access token', () => {

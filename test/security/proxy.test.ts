@@ -212,7 +212,7 @@ describe('proxy with an access token', () => {
 });
 
 describe('proxy paths', () => {
-  it.each(['/api/contexts/%zz/failures', '/contexts/%', '/contexts/a%2', '/api/contexts/%G0'])('answers the malformed escape in %s with 400 in the JSON error shape', async (path) => {
+  it.each(['/api/contexts/%zz/failures', '/contexts/%', '/contexts/a%2', '/api/contexts/%G0', '/contexts/%ff', '/contexts/%C0%AF'])('answers the malformed escape in %s with 400 in the JSON error shape', async (path) => {
     const response = await proxy(request(path));
     expect(response.status).toBe(400);
     expectSecurityHeaders(response);
