@@ -16,7 +16,8 @@ export function routeFrameworkNoise(): void {
   const oversized = quietLine('a request body exceeded the framework buffer; the proxy refused it', 'oversized');
   const error = console.error.bind(console);
   const warn = console.warn.bind(console);
-  console.error = (...args: unknown[]) => (isAbortedRequest(args[0]) ? aborted() : error(...args));
+  // Next prints some with a label first ('⨯ uncaughtException: ', error): any argument may be the error.
+  console.error = (...args: unknown[]) => (args.some(isAbortedRequest) ? aborted() : error(...args));
   console.warn = (...args: unknown[]) => (isOversizedBody(args[0]) ? oversized() : warn(...args));
 }
 
