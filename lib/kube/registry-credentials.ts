@@ -1,7 +1,8 @@
 import 'server-only';
 
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
-import { decodePullSecret, matchCredentialEntries, PullSecretError, pullSecretLogins, type PullSecretLogin } from '../pull-secrets';
+import { matchCredentialEntries, PullSecretError } from '../pull-secrets';
+import { pullSecretLogins, type PullSecretLogin } from '../pull-secrets/logins';
 import type { KubeClients } from './config';
 import { ApiError } from '../api/errors';
 import { getSecret, unlessRefused } from './reads';
@@ -75,12 +76,10 @@ async function readTestableSecret(clients: KubeClients, namespace: string, name:
   }
 }
 
-/** Decoded first with decodePullSecret so a malformed secret is explained in the same words as on the pod page. */
+/** A malformed secret is explained in the same words as on the pod page: both read it with one decoder. */
 function loginsOf(secret: V1Secret, name: string): PullSecretLogin[] {
-  const raw = { type: secret.type, data: secret.data };
   try {
-    decodePullSecret(raw);
-    return pullSecretLogins(raw);
+    return pullSecretLogins({ type: secret.type, data: secret.data });
   } catch (error) {
     if (!(error instanceof PullSecretError)) throw error;
     throw new ApiError('invalid-input', 400, `the secret "${name}" cannot be used: ${error.message}`);

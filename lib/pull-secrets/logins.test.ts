@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import fixtures from '../test/fixtures/kubectl-secret.json';
-import { decodePullSecret, dockerConfigJson, PullSecretError, pullSecretLogins } from './pull-secrets';
+import fixtures from '../../test/fixtures/kubectl-secret.json';
+import { decodePullSecret, dockerConfigJson, PullSecretError } from '.';
+import { pullSecretLogins } from './logins';
 
 const secret = (type: string, key: string, json: string) => ({ type, data: { [key]: Buffer.from(json).toString('base64') } });
 const configJson = (json: string) => secret('kubernetes.io/dockerconfigjson', '.dockerconfigjson', json);
