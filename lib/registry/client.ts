@@ -1,6 +1,8 @@
 import 'server-only';
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { encodeBase64 } from '../base64';
 import { ImageRefError, parseImageRef, type ImageRef } from '../image-ref';
+import { credentialFingerprint } from '../pull-secrets/fingerprint';
 import { findChallenge, parseChallenges, type AuthChallenge } from './challenge';
 import {
   credentialsAllowed,
@@ -367,7 +369,7 @@ class RegistrySession {
 
   private async useBearer(challenge: AuthChallenge, fresh: boolean): Promise<void> {
     const realm = this.realmUrl(challenge);
-    const cacheKey = [this.endpoint.url, realm.origin + realm.pathname, challenge.params.service ?? '', this.scope, credentialFingerprint(this.credential)].join(' ');
+    const cacheKey = [this.endpoint.url, realm.origin + realm.pathname, challenge.params.service ?? '', this.scope, loginFingerprint(this.credential)].join(' ');
     const cached = fresh ? null : this.tokenCache.get(cacheKey);
     const token = cached ?? (await this.fetchToken(realm, cacheKey));
     this.secrets.push(token);
@@ -535,15 +537,12 @@ function nextPage(reply: HttpReply, origin: string): URL | null {
 }
 
 function basicAuthorization(credential: RegistryLogin): string {
-  return `Basic ${Buffer.from(`${credential.username}:${credential.password}`).toString('base64')}`;
+  return `Basic ${encodeBase64(`${credential.username}:${credential.password}`)}`;
 }
 
-const fingerprintKey = randomBytes(32);
-
 /** Keyed so the cache's keys reveal nothing about the password, even in a heap dump. */
-function credentialFingerprint(credential: RegistryLogin | null): string {
-  if (credential === null) return 'anonymous';
-  return createHmac('sha256', fingerprintKey).update(`${credential.username}\0${credential.password}`).digest('hex');
+function loginFingerprint(credential: RegistryLogin | null): string {
+  return credential === null ? 'anonymous' : credentialFingerprint(`${credential.username}:${credential.password}`);
 }
 
 function headerValue(reply: HttpReply, name: string): string | null {
