@@ -1,5 +1,4 @@
-import type { VerdictCode } from '@/lib/api/types';
-import { verdictFamily, type VerdictFamily } from '@/lib/overview';
+import { VERDICTS, type VerdictCode, type VerdictFamily } from '@/lib/verdicts';
 
 const FAMILY_STYLES: Record<VerdictFamily, string> = {
   credentials: 'bg-amber-50 text-amber-900 ring-amber-300 dark:bg-amber-950/50 dark:text-amber-200 dark:ring-amber-800',
@@ -19,7 +18,7 @@ const FAMILY_MARKS: Record<VerdictFamily, string> = {
 };
 
 export function VerdictBadge({ code, title, size = 'sm' }: { code: VerdictCode; title: string; size?: 'sm' | 'lg' }) {
-  const family = verdictFamily(code);
+  const family = VERDICTS[code].family;
   return (
     <span
       data-verdict={code}
@@ -40,5 +39,5 @@ export function verdictFamilyDot(code: VerdictCode): string {
     network: 'bg-violet-500',
     policy: 'bg-slate-500',
     unknown: 'bg-slate-300 dark:bg-slate-600',
-  }[verdictFamily(code)];
+  }[VERDICTS[code].family];
 }

@@ -1,6 +1,5 @@
-import type { VerdictCode } from '@/lib/api/types';
 import type { VerdictCount } from '@/lib/overview';
-import { VERDICT_LABELS } from '@/lib/pull-verdict';
+import { VERDICTS, type VerdictCode } from '@/lib/verdicts';
 import { verdictFamilyDot } from './verdict-badge';
 
 /** One toggle per verdict present, with its count; pressing the active one again shows all. */
@@ -23,7 +22,7 @@ export function VerdictFilterChips({
           key={code}
           pressed={active === code}
           onClick={() => onSelect(active === code ? null : code)}
-          label={VERDICT_LABELS[code]}
+          label={VERDICTS[code].label}
           count={count}
           dot={verdictFamilyDot(code)}
         />

@@ -11,10 +11,9 @@ import {
   parseOverviewFilters,
   podHref,
   summarizeSecretState,
-  verdictFamily,
   type OverviewFilters,
 } from './overview';
-import { VERDICT_CODES, VERDICT_LABELS } from './pull-verdict';
+import { VERDICT_CODES, VERDICTS } from './verdicts';
 
 const NO_SECRETS: PullSecretState = { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true };
 
@@ -35,7 +34,7 @@ function failure(overrides: Partial<PullFailure> & { verdictCode?: VerdictCode }
     cause: 'unauthorized',
     verdict: {
       code: verdictCode,
-      title: VERDICT_LABELS[verdictCode],
+      title: VERDICTS[verdictCode].label,
       explanation: 'ghcr.io refused the pull and no pull secret applies.',
       fix: 'Create a pull secret for ghcr.io and attach it.',
       secretName: null,
@@ -166,24 +165,6 @@ describe('groupByWorkload', () => {
         expect(rows).toHaveLength(items.length);
       }),
     );
-  });
-});
-
-describe('verdictFamily', () => {
-  it.each([
-    ['missing-secret', 'credentials'],
-    ['secret-not-attached', 'credentials'],
-    ['credentials-rejected', 'credentials'],
-    ['node-credentials', 'credentials'],
-    ['referenced-secret-missing', 'missing'],
-    ['tag-not-found', 'missing'],
-    ['registry-unreachable', 'network'],
-    ['rate-limited', 'network'],
-    ['platform-mismatch', 'policy'],
-    ['never-pull', 'policy'],
-    ['unknown', 'unknown'],
-  ] as const)('%s is a %s problem', (code, family) => {
-    expect(verdictFamily(code)).toBe(family);
   });
 });
 

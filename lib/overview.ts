@@ -4,7 +4,7 @@
  * table shows. Pure, so the browser and the tests run the same code.
  */
 import type { PullFailure, PullSecretState, VerdictCode, WorkloadRef } from './api/types';
-import { VERDICT_CODES } from './pull-verdict';
+import { isVerdictCode, VERDICT_CODES } from './verdicts';
 
 export interface OverviewFilters {
   /** Namespace the API is asked for; null for every namespace. */
@@ -32,8 +32,6 @@ export interface VerdictCount {
   code: VerdictCode;
   count: number;
 }
-
-export type VerdictFamily = 'credentials' | 'missing' | 'network' | 'policy' | 'unknown';
 
 export type SecretStateTone = 'ok' | 'warn' | 'bad' | 'muted';
 
@@ -77,32 +75,6 @@ export function groupByWorkload(items: readonly PullFailure[]): WorkloadFailures
     group.failures.push(item);
   }
   return [...groups.values()];
-}
-
-/** The colour family of a verdict badge: what kind of problem, so the eye can sort the list. */
-export function verdictFamily(code: VerdictCode): VerdictFamily {
-  switch (code) {
-    case 'missing-secret':
-    case 'secret-not-attached':
-    case 'credentials-rejected':
-    case 'secret-for-other-registry':
-    case 'pod-predates-service-account':
-    case 'malformed-secret':
-    case 'node-credentials':
-      return 'credentials';
-    case 'referenced-secret-missing':
-    case 'tag-not-found':
-    case 'invalid-reference':
-      return 'missing';
-    case 'registry-unreachable':
-    case 'rate-limited':
-      return 'network';
-    case 'platform-mismatch':
-    case 'never-pull':
-      return 'policy';
-    case 'unknown':
-      return 'unknown';
-  }
 }
 
 /** kubectl-style age: "45s", "3m", "2h", "5d", "1y"; "0s" for a time in the future (clock skew). */
@@ -158,10 +130,6 @@ export function overviewHref(context: string, filters: OverviewFilters): string 
 
 export function podHref(context: string, namespace: string, pod: string): string {
   return `/contexts/${encodeURIComponent(context)}/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}`;
-}
-
-export function isVerdictCode(value: string | null | undefined): value is VerdictCode {
-  return (VERDICT_CODES as readonly string[]).includes(value ?? '');
 }
 
 function workloadGroupKey(item: PullFailure): string {

@@ -1,42 +1,5 @@
 import { pullErrorDetail, type PullFailureCause } from './diagnosis';
-
-export const VERDICT_CODES = [
-  'missing-secret',
-  'secret-not-attached',
-  'credentials-rejected',
-  'secret-for-other-registry',
-  'pod-predates-service-account',
-  'referenced-secret-missing',
-  'malformed-secret',
-  'node-credentials',
-  'tag-not-found',
-  'registry-unreachable',
-  'rate-limited',
-  'platform-mismatch',
-  'invalid-reference',
-  'never-pull',
-  'unknown',
-] as const;
-
-export type VerdictCode = (typeof VERDICT_CODES)[number];
-
-export const VERDICT_LABELS: Record<VerdictCode, string> = {
-  'missing-secret': 'Missing pull secret',
-  'secret-not-attached': 'Secret not attached',
-  'credentials-rejected': 'Credentials rejected',
-  'secret-for-other-registry': 'Secret is for another registry',
-  'pod-predates-service-account': 'Pod predates its service account secret',
-  'referenced-secret-missing': 'Named secret does not exist',
-  'malformed-secret': 'Malformed secret',
-  'node-credentials': 'Node credentials expected',
-  'tag-not-found': 'Tag or digest not found',
-  'registry-unreachable': 'Registry unreachable',
-  'rate-limited': 'Rate limited',
-  'platform-mismatch': 'No image for this platform',
-  'invalid-reference': 'Invalid image reference',
-  'never-pull': 'Image not on node (pull policy Never)',
-  unknown: 'Pull failed',
-};
+import { VERDICTS, type VerdictCode } from './verdicts';
 
 /**
  * What pullfix learned about one pull secret, for this image:
@@ -297,7 +260,7 @@ const UNREACHABLE: Record<'dns' | 'tls' | 'network' | 'registry-unavailable', { 
 function registryUnreachable(facts: PullFacts, cause: keyof typeof UNREACHABLE): PullVerdict {
   const { kind, what, fix } = UNREACHABLE[cause];
   return verdict(facts, 'registry-unreachable', {
-    title: `${VERDICT_LABELS['registry-unreachable']} (${kind})`,
+    title: `${VERDICTS['registry-unreachable'].label} (${kind})`,
     explanation: `${facts.registry || 'The registry'} cannot be reached: ${what} (${detail(facts)}).${frozenRegistryHint(facts)}`,
     fix,
   });
@@ -337,7 +300,7 @@ function verdict(
   return {
     code,
     cause: facts.cause,
-    title: text.title ?? VERDICT_LABELS[code],
+    title: text.title ?? VERDICTS[code].label,
     explanation: text.explanation,
     fix: text.fix,
     secretName: text.secretName ?? null,

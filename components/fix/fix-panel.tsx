@@ -3,8 +3,9 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PodDiagnosis, VerdictSummary } from '@/lib/api/types';
-import { initialChoice, SECRET_FIXABLE_VERDICTS } from '@/lib/fix-plan';
+import { initialChoice } from '@/lib/fix-plan';
 import { fixOptionsQuery } from '@/lib/queries/fix';
+import { VERDICTS } from '@/lib/verdicts';
 import { QueryError } from '../query-error';
 import { FixForm } from './fix-form';
 
@@ -58,5 +59,5 @@ interface Pinned {
 
 function fixableVerdict(diagnosis: PodDiagnosis, container: string): Pinned | null {
   const verdict = diagnosis.containers.find((candidate) => candidate.name === container)?.verdict ?? null;
-  return verdict && SECRET_FIXABLE_VERDICTS.has(verdict.code) ? { container, verdict } : null;
+  return verdict && VERDICTS[verdict.code].secretFixable ? { container, verdict } : null;
 }

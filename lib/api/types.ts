@@ -8,7 +8,7 @@
 import type { ImageRef, ImageRefBreak } from '../image-ref';
 import type { PullFailureCause } from '../diagnosis';
 import type { CredentialMatchRule } from '../pull-secrets';
-import type { VerdictCode } from '../pull-verdict';
+import type { VerdictCode } from '../verdicts';
 
 export type { CredentialMatchRule, ImageRef, ImageRefBreak, PullFailureCause, VerdictCode };
 

@@ -1,0 +1,54 @@
+// The verdicts pullfix gives a failing pull (design.md §3), one row each. Every label, colour family and fix the
+// UI offers derives from this table, and its type makes a new code a compile error until it has its row.
+
+export const VERDICT_CODES = [
+  'missing-secret',
+  'secret-not-attached',
+  'credentials-rejected',
+  'secret-for-other-registry',
+  'pod-predates-service-account',
+  'referenced-secret-missing',
+  'malformed-secret',
+  'node-credentials',
+  'tag-not-found',
+  'registry-unreachable',
+  'rate-limited',
+  'platform-mismatch',
+  'invalid-reference',
+  'never-pull',
+  'unknown',
+] as const;
+
+export type VerdictCode = (typeof VERDICT_CODES)[number];
+
+/** What kind of problem, so the eye can sort the list: the colour family of a verdict badge. */
+export type VerdictFamily = 'credentials' | 'missing' | 'network' | 'policy' | 'unknown';
+
+export interface VerdictRow {
+  label: string;
+  family: VerdictFamily;
+  /** A pull secret can fix it: the pull was refused for want of usable credentials. */
+  secretFixable: boolean;
+}
+
+export const VERDICTS: { readonly [Code in VerdictCode]: VerdictRow } = {
+  'missing-secret': { label: 'Missing pull secret', family: 'credentials', secretFixable: true },
+  'secret-not-attached': { label: 'Secret not attached', family: 'credentials', secretFixable: true },
+  'credentials-rejected': { label: 'Credentials rejected', family: 'credentials', secretFixable: true },
+  'secret-for-other-registry': { label: 'Secret is for another registry', family: 'credentials', secretFixable: true },
+  'pod-predates-service-account': { label: 'Pod predates its service account secret', family: 'credentials', secretFixable: true },
+  'referenced-secret-missing': { label: 'Named secret does not exist', family: 'missing', secretFixable: true },
+  'malformed-secret': { label: 'Malformed secret', family: 'credentials', secretFixable: true },
+  'node-credentials': { label: 'Node credentials expected', family: 'credentials', secretFixable: true },
+  'tag-not-found': { label: 'Tag or digest not found', family: 'missing', secretFixable: false },
+  'registry-unreachable': { label: 'Registry unreachable', family: 'network', secretFixable: false },
+  'rate-limited': { label: 'Rate limited', family: 'network', secretFixable: false },
+  'platform-mismatch': { label: 'No image for this platform', family: 'policy', secretFixable: false },
+  'invalid-reference': { label: 'Invalid image reference', family: 'missing', secretFixable: false },
+  'never-pull': { label: 'Image not on node (pull policy Never)', family: 'policy', secretFixable: false },
+  unknown: { label: 'Pull failed', family: 'unknown', secretFixable: false },
+};
+
+export function isVerdictCode(value: string | null | undefined): value is VerdictCode {
+  return (VERDICT_CODES as readonly string[]).includes(value ?? '');
+}
