@@ -1,9 +1,9 @@
 import 'server-only';
 
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
+import { serverPrefill } from '../../fix-manifests';
 import {
   deriveSecretName,
-  serverPrefill,
   type CopySecretChoice,
   type ExistingSecretChoice,
   type FixOptions,

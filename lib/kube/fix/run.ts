@@ -4,19 +4,15 @@ import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import {
   copiedPullSecret,
   newPullSecret,
+  previewYaml,
   pullSecretsPatch,
   recreatedJob,
   restartPatch,
   secretPreview,
-  toYaml,
   withPullSecret,
-  type FixFollow,
-  type FixResponse,
-  type FixStep,
-  type FixStepKind,
   type SecretManifest,
-  type StepCheck,
-} from '../../fix-plan';
+} from '../../fix-manifests';
+import type { FixFollow, FixResponse, FixStep, FixStepKind, StepCheck } from '../../fix-plan';
 import type { FixRequest } from '../../api/fix-request';
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
@@ -256,7 +252,7 @@ async function planAttach(
     {
       kind: 'patch-workload',
       title: patch ? `patch ${workload.kind} ${workload.name}` : `${workload.kind} ${workload.name} already names ${secret}`,
-      yaml: patch ? toYaml(patch) : null,
+      yaml: patch ? previewYaml(patch) : null,
       run: async (dryRun) => {
         if (!patch) return `the pod template already names ${secret}: nothing to change`;
         await patchWorkload(clients, namespace, workload, patch, dryRun);
@@ -279,7 +275,7 @@ function serviceAccountStep(clients: KubeClients, namespace: string, name: strin
   return {
     kind: 'update-service-account',
     title: `add ${secret} to service account ${name}`,
-    yaml: toYaml({ imagePullSecrets: [{ name: secret }] }),
+    yaml: previewYaml({ imagePullSecrets: [{ name: secret }] }),
     run: async (dryRun) => {
       for (let attempt = 1; ; attempt += 1) {
         const account = await getServiceAccount(clients, namespace, name);
@@ -310,7 +306,7 @@ function restartStep(clients: KubeClients, namespace: string, workload: FixWorkl
   return {
     kind: 'restart-workload',
     title: `restart ${workload.kind} ${workload.name}`,
-    yaml: toYaml(patch),
+    yaml: previewYaml(patch),
     restartedAt: at.toISOString(),
     run: async (dryRun) => {
       await patchWorkload(clients, namespace, workload, patch, dryRun);
@@ -403,7 +399,7 @@ function recreateSteps(recreation: Recreation): PlannedStep[] {
     deleteStep(recreation, true),
     {
       ...recreation.createStep,
-      yaml: toYaml(recreation.replacement),
+      yaml: previewYaml(recreation.replacement),
       run: async (dryRun) => {
         try {
           await recreation.create(dryRun);

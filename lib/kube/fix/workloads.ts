@@ -1,7 +1,8 @@
 import 'server-only';
 
 import { PatchStrategy, setHeaderOptions, type V1Job, type V1ObjectMeta, type V1OwnerReference, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
-import { isPatchableKind, JOB_CONTROLLER_UID_LABELS, type PatchableKind } from '../../fix-plan';
+import { JOB_CONTROLLER_UID_LABELS } from '../../fix-manifests';
+import { isPatchableKind, type PatchableKind } from '../../fix-plan';
 import type { KubeClients } from '../config';
 import { kubeCall } from '../errors';
 import { getWorkload, listPodsMatching, unlessRefused } from '../reads';
