@@ -3,6 +3,8 @@
  * Next.js stamps on its own tags ('strict-dynamic' lets those load their chunks); inline styles stay allowed
  * because React writes `style` attributes, which a nonce cannot cover.
  */
+import { encodeBase64 } from '../base64';
+
 export function contentSecurityPolicy(nonce: string, development = false): string {
   return [
     "default-src 'self'",
@@ -37,8 +39,5 @@ export function newCsrfToken(): string {
 }
 
 function randomBase64(bytes: number): string {
-  const random = crypto.getRandomValues(new Uint8Array(bytes));
-  let binary = '';
-  for (const byte of random) binary += String.fromCharCode(byte);
-  return btoa(binary);
+  return encodeBase64(crypto.getRandomValues(new Uint8Array(bytes)));
 }

@@ -5,6 +5,8 @@
  * knows to be secret (the access token, a password it was just sent) are registered and scrubbed anywhere.
  * Pure: no Node imports.
  */
+import { encodeBase64 } from '../base64';
+
 export const REDACTED = '[redacted]';
 
 const MIN_KNOWN_SECRET_LENGTH = 4;
@@ -18,7 +20,7 @@ export class Redactor {
   protect(secret: string | null | undefined): void {
     if (!secret || secret.length < MIN_KNOWN_SECRET_LENGTH) return;
     this.known.add(secret);
-    this.known.add(toBase64(secret));
+    this.known.add(encodeBase64(secret));
     // Passwords typed into forms are protected per request: forget the oldest rather than grow without bound.
     for (const oldest of this.known) {
       if (this.known.size <= MAX_KNOWN_SECRETS) break;
@@ -73,10 +75,3 @@ const TEXT_PATTERNS: [RegExp, string][] = [
   [/("(?:auth|password|token|identitytoken|registrytoken|access_token|refresh_token|id_token)"\s*:\s*)"(?:[^"\\]|\\.)*"/gi, `$1"${REDACTED}"`],
   [/\b(password|passwd|token|access_token|auth|secret)=[^\s&;,]+/gi, `$1=${REDACTED}`],
 ];
-
-function toBase64(text: string): string {
-  const bytes = new TextEncoder().encode(text);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
