@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { PullFailure, PullFailureCause, VerdictCode } from './api/types';
 import { parseImageRef } from './image-ref';
 import { groupIncidents, type IncidentInput } from './incidents';
-import { VERDICT_CODES, VERDICT_LABELS } from './pull-verdict';
+import { VERDICT_CODES, VERDICTS } from './verdicts';
 
 interface Case {
   namespace?: string;
@@ -35,7 +35,7 @@ function failure(c: Case = {}): IncidentInput {
     reason: 'ImagePullBackOff',
     message: 'Back-off pulling image',
     cause: c.cause ?? 'rate-limit',
-    verdict: { code: verdict, title: VERDICT_LABELS[verdict], explanation: '', fix: '', secretName: c.secret ?? null, partial: false },
+    verdict: { code: verdict, title: VERDICTS[verdict].label, explanation: '', fix: '', secretName: c.secret ?? null, partial: false },
     workload: workload === null ? null : { kind: 'Deployment', name: workload },
     workloadPods: { failing: c.failing ?? 1, total: 3 },
     podCreated: '2026-12-01T10:00:00Z',
