@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import vectors from '../test/fixtures/image-refs.json';
-import { goQuote, ImageRefError, parseImageRef, type ImageRef, type ImageRefErrorCode } from './image-ref';
+import { goQuote } from './go/strconv';
+import { ImageRefError, parseImageRef, type ImageRef, type ImageRefErrorCode } from './image-ref';
 
 interface ValidVector {
   input: string;
@@ -343,22 +344,6 @@ describe('parseImageRef on cases known from the kubelet', () => {
     expect(parseError('nginx:latest\n').kubeletMessage).toBe(
       'couldn\'t parse image name "nginx:latest\\n": invalid reference format',
     );
-  });
-});
-
-describe('goQuote', () => {
-  it.each([
-    ['nginx', '"nginx"'],
-    ['', '""'],
-    ['a"b\\c', '"a\\"b\\\\c"'],
-    ['\n\t\r\x07\b\f\v', '"\\n\\t\\r\\a\\b\\f\\v"'],
-    ['\x00\x1b\x7f', '"\\x00\\x1b\\x7f"'],
-    ['naïve 漢字 ✓ 😀', '"naïve 漢字 ✓ 😀"'],
-    ['\u00a0\u200b\u2028', '"\\u00a0\\u200b\\u2028"'],
-    ['\u{e0001}', '"\\U000e0001"'],
-    ['x\ud800y', '"x\ufffdy"'],
-  ])('quotes %j as %s', (text, quoted) => {
-    expect(goQuote(text)).toBe(quoted);
   });
 });
 

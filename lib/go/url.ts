@@ -1,7 +1,7 @@
 // Go's net/url.Parse, for URLs that start with http:// or https:// (the only ones the kubelet's keyring builds),
 // and net.SplitHostPort. Strings here are byte strings (see bytes.ts), as Go strings are.
-import { goQuote } from '../image-ref';
 import { fromByteString } from './bytes';
+import { goQuote } from './strconv';
 
 export type UrlParse = { ok: true; host: string; path: string } | { ok: false; error: string };
 type EscapeMode = 'host' | 'zone' | 'path' | 'fragment' | 'userinfo';
