@@ -3,7 +3,7 @@ import type { PullFailure, VerdictCode } from './api/types';
 import { parseImageRef } from './image-ref';
 import { describeIncident } from './incident-text';
 import { groupIncidents, type IncidentInput } from './incidents';
-import { VERDICT_CODES, VERDICT_LABELS } from './pull-verdict';
+import { VERDICT_CODES, VERDICTS } from './verdicts';
 
 function failure(namespace: string, workload: string, verdict: VerdictCode, extra: Partial<PullFailure> = {}): IncidentInput {
   const imageInput = extra.imageInput ?? 'ghcr.io/acme/api:2';
@@ -18,7 +18,7 @@ function failure(namespace: string, workload: string, verdict: VerdictCode, extr
     reason: 'ImagePullBackOff',
     message: '',
     cause: 'unauthorized',
-    verdict: { code: verdict, title: VERDICT_LABELS[verdict], explanation: '', fix: '', secretName: 'regcred', partial: false },
+    verdict: { code: verdict, title: VERDICTS[verdict].label, explanation: '', fix: '', secretName: 'regcred', partial: false },
     workload: { kind: 'Deployment', name: workload },
     workloadPods: { failing: 2, total: 2 },
     podCreated: '2026-12-05T10:00:00Z',
