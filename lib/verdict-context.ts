@@ -1,4 +1,5 @@
-import type { PullVerdict, VerdictCode } from './pull-verdict';
+import type { PullVerdict } from './pull-verdict';
+import type { VerdictCode } from './verdicts';
 
 export interface PullContext {
   /** Which of the pod's containers failed to pull: the fixes for a debug container differ. */
