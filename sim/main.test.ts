@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cpuMilliseconds, startSim, type RunningSim } from './cluster/testing/cli';
 import { freeLoopbackPort } from '../test/registry/servers';
+import { waitUntil } from '../test/support/wait';
 
 /**
  * End to end over the CLI: the simulator as `npx tsx sim/main.ts --scenario demo` runs it, driven by the real
@@ -53,19 +54,9 @@ async function events(namespace: string): Promise<EventJson[]> {
   return (JSON.parse(result.stdout) as { items: EventJson[] }).items;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
+/** Each probe runs kubectl, so the polls are spaced wider than the default. */
+function until<T>(what: string, probe: () => Promise<T | undefined>): Promise<T> {
+  return waitUntil(probe, { what, timeoutMs: 30_000, intervalMs: 250 });
 }
 
 /** The demo's cases: where each workload's pod is, and the reasons and words its case calls for. */

@@ -10,9 +10,11 @@ import { generateServingCertificate } from './tls';
 
 describe('generateServingCertificate', () => {
   it('makes a CA and a serving certificate for 127.0.0.1 and localhost in well under a second', () => {
-    const started = performance.now();
+    // CPU time, not wall-clock time: on a loaded machine the wall clock also counts other processes' turns.
+    const started = process.cpuUsage();
     const generated = generateServingCertificate();
-    expect(performance.now() - started).toBeLessThan(500);
+    const used = process.cpuUsage(started);
+    expect((used.user + used.system) / 1000).toBeLessThan(500);
 
     const ca = new X509Certificate(generated.caPem);
     const leaf = new X509Certificate(generated.certPem);

@@ -1,5 +1,6 @@
 import * as k8s from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../test/support/wait';
 import { ADMIN, VIEWER, startTestCluster, type TestCluster } from './testing';
 
 // @kubernetes/client-node 1.4 against the simulator, over HTTPS with the generated CA and bearer tokens.
@@ -232,8 +233,7 @@ describe('client-node informer', () => {
         k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
       );
       await core.deleteNamespacedPod({ name: 'informed', namespace: 'team-a' });
-      const deadline = Date.now() + 5000;
-      while (seen.length < 4 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await waitUntil(() => seen.length >= 4, { what: 'four informer events' });
       expect(seen).toEqual(['add nginx-public', 'add informed', 'update informed', 'delete informed']);
     } finally {
       await informer.stop();
@@ -248,14 +248,12 @@ afterAll(() => openWatches.forEach((controller) => controller.abort()));
 async function startWatch(path: string, query: Record<string, string | undefined>) {
   const seen: string[] = [];
   const objects: Record<string, unknown>[] = [];
-  let wake: () => void = () => undefined;
   const controller = await new k8s.Watch(config()).watch(
     path,
     query,
     (type, object: { metadata?: { name?: string }; reason?: string }) => {
       seen.push(type === 'ERROR' ? `ERROR ${object.reason}` : `${type} ${object.metadata?.name}`);
       objects.push(object);
-      wake();
     },
     () => undefined,
   );
@@ -263,14 +261,7 @@ async function startWatch(path: string, query: Record<string, string | undefined
   return {
     objects,
     async take(count: number): Promise<string[]> {
-      const deadline = Date.now() + 5000;
-      while (seen.length < count && Date.now() < deadline) {
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          setTimeout(resolve, 100);
-        });
-      }
-      controller.abort();
+      await waitUntil(() => seen.length >= count, { what: `${count} watch events` }).finally(() => controller.abort());
       return seen;
     },
   };

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../test/support/wait';
 import { startTestCluster, type TestCluster } from './testing';
 
 // The real kubectl (the gcloud dispatcher picks kubectl 1.32 from the server's /version) against the simulator.
@@ -19,7 +20,16 @@ const kubectlSecretCases = JSON.parse(readFileSync(join(__dirname, '../../test/f
 let cluster: TestCluster;
 let cacheDir: string;
 
-function kubectl(args: string[], options: { kubeconfig?: string; input?: string; cacheDir?: string; signal?: AbortSignal } = {}): Promise<KubectlResult> {
+interface KubectlOptions {
+  kubeconfig?: string;
+  input?: string;
+  cacheDir?: string;
+  signal?: AbortSignal;
+  /** Sees stdout as kubectl writes it, for commands that keep running (`-w`). */
+  onStdout?: (chunk: string) => void;
+}
+
+function kubectl(args: string[], options: KubectlOptions = {}): Promise<KubectlResult> {
   const cache = options.cacheDir ?? cacheDir;
   return new Promise((resolve, reject) => {
     const child = execFile(
@@ -34,16 +44,9 @@ function kubectl(args: string[], options: { kubeconfig?: string; input?: string;
         resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr });
       },
     );
+    if (options.onStdout) child.stdout?.on('data', (chunk: Buffer | string) => options.onStdout?.(String(chunk)));
     if (options.input !== undefined) child.stdin?.end(options.input);
   });
-}
-
-async function eventually(condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met within 15 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 beforeAll(async () => {
@@ -94,13 +97,15 @@ describe('kubectl get and describe', () => {
   it('get pods -w prints one header, then a row per change from the Table watch', async () => {
     const stop = new AbortController();
     const before = cluster.requestLog.length;
-    const watching = kubectl(['get', 'pods', '-n', 'default', '-w'], { signal: stop.signal });
-    await eventually(() => cluster.requestLog.slice(before).some((entry) => entry.path.startsWith('/api/v1/namespaces/default/pods?') && entry.path.includes('watch=true')));
+    let printed = '';
+    const watching = kubectl(['get', 'pods', '-n', 'default', '-w'], { signal: stop.signal, onStdout: (chunk) => (printed += chunk) });
+    // The server logs a watch once it is subscribed to the store: a change made after that reaches kubectl.
+    await waitUntil(() => cluster.requestLog.slice(before).some((entry) => entry.path.startsWith('/api/v1/namespaces/default/pods?') && entry.path.includes('watch=true')), { what: 'the watch request' });
     const pod = cluster.store.get('pods', 'default', 'init-fails')!;
     const status = pod.status as { initContainerStatuses: { state: unknown }[] };
     status.initContainerStatuses[0]!.state = { waiting: { reason: 'ImagePullBackOff' } };
     cluster.store.update('pods', pod);
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await waitUntil(() => /^init-fails\s+\S+\s+Init:ImagePullBackOff\s/m.test(printed), { what: 'the row kubectl prints for the change' });
     stop.abort();
     const result = await watching;
     const lines = result.stdout.trim().split('\n');
@@ -222,7 +227,7 @@ describe('kubectl rollout status (list, then watch by field selector)', () => {
     const before = cluster.requestLog.length;
     const rollout = kubectl(['rollout', 'status', 'deployment/web', '--timeout=20s']);
     const isDeploymentWatch = (path: string) => path.startsWith('/apis/apps/v1/namespaces/default/deployments?') && path.includes('watch=true');
-    await eventually(() => cluster.requestLog.slice(before).some((entry) => isDeploymentWatch(entry.path)));
+    await waitUntil(() => cluster.requestLog.slice(before).some((entry) => isDeploymentWatch(entry.path)), { what: 'the deployment watch' });
     const deployment = cluster.store.get('deployments', 'default', 'web')!;
     cluster.store.update('deployments', {
       ...deployment,

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateServingCertificate } from '../tls';
 import { createPuller, startRegistries, type SimRegistryFleet } from './index';
 import { freeLoopbackPort } from '../../test/registry/servers';
+import { waitUntil } from '../../test/support/wait';
 
 /**
  * A scenario host served by the real Distribution server (Debian's docker-registry), over plain HTTP and
@@ -131,14 +132,17 @@ async function startDockerRegistry(tls: boolean): Promise<RealRegistry> {
 }
 
 async function waitUntilServing(url: string, caPem: string | null, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
-    const response = await send(`${url}/v2/`, 'GET', {}, null, caPem).catch(() => null);
-    if (response?.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`docker-registry did not answer on ${url} within 15s: ${stderr()}`);
+  await waitUntil(
+    async () => {
+      if (child.exitCode !== null) return 'exited';
+      const response = await send(`${url}/v2/`, 'GET', {}, null, caPem).catch(() => null);
+      return response?.status === 200 && 'serving';
+    },
+    { what: `docker-registry to answer on ${url}`, intervalMs: 100 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${stderr()}`);
+  });
+  if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {

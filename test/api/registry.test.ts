@@ -10,6 +10,7 @@ import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 import { installPeerKey, PEER_HEADER, peerStamp } from '../../lib/security/peer';
+import { waitUntil } from '../support/wait';
 
 /**
  * The registry routes against the whole demo cluster from the simulator's CLI: its API server holds the demo's
@@ -78,15 +79,15 @@ async function createSecret(namespace: string, name: string, server: string): Pr
  * The first pod of a workload, by its app label, once the simulated controllers have made it (and, with
  * `phase`, once it got there). On a loaded machine the Deployment → ReplicaSet → Pod chain takes a while.
  */
-async function podOf(namespace: string, app: string, phase?: string, timeoutMs = 60_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
-    const match = pods.items.find((pod) => pod.metadata?.deletionTimestamp === undefined && (phase === undefined || pod.status?.phase === phase));
-    if (match?.metadata?.name) return match.metadata.name;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`no ${phase ?? ''} pod with app=${app} in ${namespace} within ${timeoutMs} ms`);
+function podOf(namespace: string, app: string, phase?: string): Promise<string> {
+  return waitUntil(
+    async () => {
+      const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace, labelSelector: `app=${app}` });
+      const match = pods.items.find((pod) => pod.metadata?.deletionTimestamp === undefined && (phase === undefined || pod.status?.phase === phase));
+      return match?.metadata?.name;
+    },
+    { what: `a ${phase ?? ''} pod with app=${app} in ${namespace}`, timeoutMs: 60_000, intervalMs: 500 },
+  );
 }
 
 /** The demo pods the tests talk about, found once: nginx-david, the typo workload, the arm-only image, the wrong password. */

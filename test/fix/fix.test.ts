@@ -8,6 +8,7 @@ import { getFixOptions } from '../../lib/kube/fix/options';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { waitUntil } from '../support/wait';
 
 /**
  * lib/kube/fix against the demo cluster from the simulator's CLI: its controllers roll out what the fixes
@@ -37,33 +38,29 @@ async function fix(namespace: string, request: FixRequest, context = 'sim-admin'
   return response;
 }
 
-async function podOf(namespace: string, prefix: string): Promise<string> {
-  for (let attempt = 0; attempt < 60; attempt += 1) {
-    const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace });
-    const pod = pods.items.find((candidate) => candidate.metadata?.name?.startsWith(prefix) && !candidate.metadata.deletionTimestamp);
-    if (pod?.metadata?.name) return pod.metadata.name;
-    await sleep(500);
-  }
-  throw new Error(`no pod ${prefix}* in ${namespace}`);
+function podOf(namespace: string, prefix: string): Promise<string> {
+  return waitUntil(
+    async () => {
+      const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace });
+      const pod = pods.items.find((candidate) => candidate.metadata?.name?.startsWith(prefix) && !candidate.metadata.deletionTimestamp);
+      return pod?.metadata?.name;
+    },
+    { what: `a pod ${prefix}* in ${namespace}`, timeoutMs: 30_000, intervalMs: 500 },
+  );
 }
 
 /** Polls progress as the page does until the newest pod runs (or, a Job's, completes) or shows a new verdict. */
-async function settle(namespace: string, response: FixResponse, timeoutMs = 40_000): Promise<FixProgress> {
+async function settle(namespace: string, response: FixResponse): Promise<FixProgress> {
   const follow = response.follow;
   if (!follow) throw new Error(`nothing to follow: ${JSON.stringify(response.steps)}`);
-  const deadline = Date.now() + timeoutMs;
-  let last: FixProgress | null = null;
-  while (Date.now() < deadline) {
-    last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
-    answers.push(JSON.stringify(last));
-    if (last.failure || last.pods[0]?.phase === 'Running' || last.pods[0]?.phase === 'Succeeded') return last;
-    await sleep(500);
-  }
-  throw new Error(`no new pod settled in ${namespace}: ${JSON.stringify(last)}`);
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  return waitUntil(
+    async () => {
+      const last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
+      answers.push(JSON.stringify(last));
+      return (last.failure || last.pods[0]?.phase === 'Running' || last.pods[0]?.phase === 'Succeeded') && last;
+    },
+    { what: `a new pod to settle in ${namespace} (the answers so far are kept for the failure report)`, timeoutMs: 40_000, intervalMs: 500 },
+  );
 }
 
 describe('the seed tutorial', () => {

@@ -4,6 +4,7 @@ import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { waitUntil } from '../support/wait';
 
 /**
  * The whole simulated cluster from the CLI with the demo scenario: a real kubelet pulling from the scenario's
@@ -23,19 +24,23 @@ afterAll(async () => {
   await simulator?.stop();
 });
 
-/** The simulated kubelet starts pulling once the server is ready: wait until the failing containers stop changing. */
+/**
+ * The simulated kubelet starts pulling once the server is ready: wait until the failing containers stop
+ * changing, that is, until three reads a second apart after the first one agree.
+ */
 async function settledFailures(): Promise<FailuresResponse> {
   const key = (result: FailuresResponse) => result.items.map((item) => `${item.namespace}/${item.pod}/${item.container}/${item.verdict.code}`).join(' ');
   let previous = await listPullFailures('sim-admin', null);
   let stableRounds = 0;
-  for (let attempt = 0; attempt < 40 && stableRounds < 3; attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const current = await listPullFailures('sim-admin', null);
-    stableRounds = current.items.length > 0 && key(current) === key(previous) ? stableRounds + 1 : 0;
-    previous = current;
-  }
-  if (stableRounds < 3) throw new Error('the demo cluster\'s pull failures did not settle within 40 s');
-  return previous;
+  return waitUntil(
+    async () => {
+      const current = await listPullFailures('sim-admin', null);
+      stableRounds = current.items.length > 0 && key(current) === key(previous) ? stableRounds + 1 : 0;
+      previous = current;
+      return stableRounds >= 3 && current;
+    },
+    { what: "the demo cluster's pull failures to settle", timeoutMs: 40_000, intervalMs: 1_000 },
+  );
 }
 
 describe('the demo scenario', () => {

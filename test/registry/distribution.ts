@@ -6,6 +6,7 @@ import https from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RegistryEndpointConfig } from '../../lib/registry/endpoints';
+import { waitUntil } from '../support/wait';
 import { freeLoopbackPort } from './servers';
 
 const REGISTRY_BINARY = '/usr/bin/docker-registry';
@@ -127,14 +128,17 @@ function registryConfig(dir: string, port: number, certFile: string, keyFile: st
 }
 
 async function waitUntilServing(api: RegistryApi, child: ChildProcess, stderr: () => string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
-    const status = await api.request('GET', '/v2/', { anonymous: true }).then((reply) => reply.status, () => null);
-    if (status === 401) return;
-    if (Date.now() > deadline) throw new Error(`docker-registry did not start within 20 s: ${stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitUntil(
+    async () => {
+      if (child.exitCode !== null) return 'exited';
+      const status = await api.request('GET', '/v2/', { anonymous: true }).then((reply) => reply.status, () => null);
+      return status === 401 && 'serving';
+    },
+    { what: 'docker-registry to start', timeoutMs: 20_000, intervalMs: 100 },
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}: ${stderr()}`);
+  });
+  if (child.exitCode !== null) throw new Error(`docker-registry exited with ${child.exitCode}: ${stderr()}`);
 }
 
 function stopProcess(child: ChildProcess): Promise<void> {
