@@ -1,3 +1,4 @@
+import type { Clock } from './clock';
 import type { KubeObject, ObjectStore } from './store';
 
 /**
@@ -49,6 +50,8 @@ export interface ApiServerOptions {
   port: number;
   admit: AdmissionHook;
   tls: ServingCertificate;
+  /** Watch timeouts and the request time tables are aged against; the real clock unless a test drives it. */
+  clock?: Clock;
 }
 
 export interface ServingCertificate {

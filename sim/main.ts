@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startApiServer } from './apiserver/index';
+import { realClock } from './clock';
 import { admit } from './cluster/admission';
 import { startControllers } from './cluster/controllers/index';
 import { startKubelet } from './cluster/kubelet';
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
   const fleet = await startRegistries(scenario.registries);
   const store = new ObjectStore();
   const timeScale = options.backoffMs / REAL_INITIAL_BACKOFF_MS;
-  const controllers = startControllers({ store, admit, timeScale }, log);
+  const clock = realClock;
+  const controllers = startControllers({ store, admit, timeScale, clock }, log);
   await applyScenario(scenario, { store, admit, settle: () => controllers.settle() });
   // Started after the scenario is in place: it takes the pods over from one list instead of copying every
   // change as it happens, which is most of what ten thousand pre-settled pods cost.
@@ -48,6 +50,7 @@ async function main(): Promise<void> {
     pullImage: createPuller(fleet, { runtime: options.runtime }),
     backoffMs: options.backoffMs,
     containerRunMs: Math.max(20, options.backoffMs / 2),
+    clock,
     log,
   });
   const server = await startApiServer({ store, users, port: options.port, admit, tls });

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { realClock } from '../clock';
 import type { ApiServerOptions, RunningApiServer, SimUser } from '../contracts';
 import type { ObjectStore } from '../store';
 import { decodeObjectBody } from './body';
@@ -21,6 +22,7 @@ import { serveWatch } from './watch';
  */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const requestLog: RunningApiServer['requestLog'] = [];
+  const clock = options.clock ?? realClock;
   const openWatches = new Set<() => void>();
   const usersByToken = new Map(options.users.map((user) => [user.token, user]));
   const lists = new ListCache(options.store, RESOURCE_TYPES.map((type) => type.resource));
@@ -72,10 +74,10 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         store: options.store,
         lists,
         admit: options.admit,
-        now: new Date(),
+        now: new Date(clock.now()),
       };
       if (resourceInfo.verb === 'watch') {
-        const stop = serveWatch(resourceRequest, response);
+        const stop = serveWatch(resourceRequest, response, clock);
         requestLog.push({ method: request.method ?? 'GET', path: request.url ?? '/', user: user.name, status: 200 });
         openWatches.add(stop);
         response.on('close', () => openWatches.delete(stop));

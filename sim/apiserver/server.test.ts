@@ -3,6 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../test/support/wait';
+import { ManualClock } from '../clock';
 import { AdmissionError, type AdmissionHook } from '../contracts';
 import { AGGREGATED_DISCOVERY_CONTENT_TYPE } from './discovery';
 import { ADMIN, VIEWER, startTestCluster, type TestCluster } from './testing';
@@ -51,10 +53,10 @@ function call(
 /** Opens a watch and collects its lines until the server ends the stream or `until` says stop. */
 function watchLines(path: string, target: TestCluster, accept = 'application/json', until?: (lines: unknown[]) => boolean) {
   const lines: Record<string, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- watch events are read field by field
-  let headersAt = 0;
+  let headers = false;
   const ended = new Promise<void>((resolve, reject) => {
     const request = httpsRequest(`${target.url}${path}`, { headers: { Authorization: `Bearer ${ADMIN.token}`, Accept: accept }, ca: target.caPem }, (response) => {
-      headersAt = Date.now();
+      headers = true;
       let buffered = '';
       response.on('data', (chunk: Buffer) => {
         buffered += chunk.toString('utf8');
@@ -69,7 +71,7 @@ function watchLines(path: string, target: TestCluster, accept = 'application/jso
     request.on('error', (error) => (until?.(lines) ? resolve() : reject(error)));
     request.end();
   });
-  return { lines, ended, headersAt: () => headersAt };
+  return { lines, ended, headersArrived: () => headers };
 }
 
 beforeAll(async () => {
@@ -380,13 +382,25 @@ describe('update, status and dry runs', () => {
 
 describe('watch', () => {
   it('flushes headers at once and ends the stream after timeoutSeconds', async () => {
-    const started = Date.now();
-    const watch = watchLines('/api/v1/namespaces/default/pods?watch=true&resourceVersion=' + cluster.store.resourceVersion + '&timeoutSeconds=1', cluster);
-    await watch.ended;
-    expect(watch.headersAt() - started).toBeLessThan(500);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
-    expect(Date.now() - started).toBeLessThan(3000);
-    expect(watch.lines).toEqual([]);
+    const clock = new ManualClock();
+    const own = await startTestCluster(undefined, clock);
+    try {
+      const watch = watchLines('/api/v1/namespaces/default/pods?watch=true&resourceVersion=' + own.store.resourceVersion + '&timeoutSeconds=1', own);
+      let ended = false;
+      void watch.ended.then(() => (ended = true));
+      // The headers arrive while no time passes on the server's clock; the stream stays open until a second has.
+      await waitUntil(() => watch.headersArrived(), { what: 'the watch response headers' });
+      expect(clock.pending()).toBe(1);
+      clock.advance(999);
+      expect(clock.pending()).toBe(1);
+      expect(ended).toBe(false);
+      clock.advance(1);
+      expect(clock.pending()).toBe(0);
+      await watch.ended;
+      expect(watch.lines).toEqual([]);
+    } finally {
+      await own.close();
+    }
   });
 
   it('without a resourceVersion starts with ADDED for what exists; with the Table Accept sends one-row Tables', async () => {
@@ -402,8 +416,9 @@ describe('watch', () => {
 
   it('reports an object that stops matching the selector as DELETED', async () => {
     const since = cluster.store.resourceVersion;
-    const watch = watchLines(`/api/v1/namespaces/default/pods?watch=true&resourceVersion=${since}&fieldSelector=status.phase%3DPending`, cluster, 'application/json', (lines) => lines.length >= 1);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const path = `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${since}&fieldSelector=status.phase%3DPending`;
+    const watch = watchLines(path, cluster, 'application/json', (lines) => lines.length >= 1);
+    await waitUntil(() => cluster.requestLog.some((entry) => entry.path === path), { what: 'the watch to be served' });
     const pod = cluster.store.get('pods', 'default', 'init-fails')!;
     cluster.store.update('pods', { ...pod, status: { ...(pod.status as object), phase: 'Running' } });
     await watch.ended;
@@ -412,8 +427,9 @@ describe('watch', () => {
 
   it('ends open watches when the server closes', async () => {
     const own = await startTestCluster();
-    const watch = watchLines(`/api/v1/pods?watch=true&resourceVersion=${own.store.resourceVersion}`, own);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    const path = `/api/v1/pods?watch=true&resourceVersion=${own.store.resourceVersion}`;
+    const watch = watchLines(path, own);
+    await waitUntil(() => own.requestLog.some((entry) => entry.path === path), { what: 'the watch to be served' });
     await own.close();
     await watch.ended;
     expect(watch.lines).toEqual([]);

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../clock';
 import type { AdmissionHook, SimUser } from '../contracts';
 import { ObjectStore, type KubeObject } from '../store';
 import { generateServingCertificate } from '../tls';
@@ -41,11 +42,11 @@ export interface TestCluster {
 
 const passThrough: AdmissionHook = (_resource, object) => object;
 
-export async function startTestCluster(admit: AdmissionHook = passThrough): Promise<TestCluster> {
+export async function startTestCluster(admit: AdmissionHook = passThrough, clock?: Clock): Promise<TestCluster> {
   const store = new ObjectStore();
   seed(store);
   const tls = generateServingCertificate();
-  const server = await startApiServer({ store, users: [ADMIN, VIEWER], port: 0, admit, tls });
+  const server = await startApiServer({ store, users: [ADMIN, VIEWER], port: 0, admit, tls, clock });
   const directory = mkdtempSync(join(tmpdir(), 'sim-apiserver-'));
   const kubeconfig = join(directory, 'kubeconfig');
   writeKubeconfig(kubeconfig, server.url, tls.caPem, [ADMIN, VIEWER], 'default');

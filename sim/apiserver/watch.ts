@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import type { Clock, ClockTimer } from '../clock';
 import { StoreError, type KubeObject, type StoreEvent, type WatchEventType } from '../store';
 import { listFilter, storeNamespace, wantsTable, type ResourceRequest } from './handlers';
 import { expired } from './status';
@@ -9,7 +10,7 @@ import { toTable } from './table';
  * line. Objects that stop matching the selectors leave the stream as DELETED, as the watch cache reports them.
  * Resuming from a resourceVersion replays the store's history; one too old for it ends in an ERROR 410 event.
  */
-export function serveWatch(request: ResourceRequest, response: ServerResponse): () => void {
+export function serveWatch(request: ResourceRequest, response: ServerResponse, clock: Clock): () => void {
   const { info, query, store } = request;
   const selected = listFilter(info, query);
   // A watch on an object's own path (an older client form) is a watch of the collection narrowed to that name.
@@ -24,7 +25,7 @@ export function serveWatch(request: ResourceRequest, response: ServerResponse): 
   const send = (type: WatchEventType | 'ERROR', object: unknown) => {
     let payload = object;
     if (asTable && type !== 'ERROR') {
-      payload = toTable(info.resource, [object as KubeObject], { resourceVersion: (object as KubeObject).metadata.resourceVersion }, new Date(), {
+      payload = toTable(info.resource, [object as KubeObject], { resourceVersion: (object as KubeObject).metadata.resourceVersion }, new Date(clock.now()), {
         withColumns: !sentColumns,
       });
       sentColumns = true;
@@ -63,14 +64,14 @@ export function serveWatch(request: ResourceRequest, response: ServerResponse): 
     return () => undefined;
   }
 
-  let timer: NodeJS.Timeout | undefined;
+  let timer: ClockTimer | undefined;
   const stop = () => {
-    if (timer) clearTimeout(timer);
+    clock.clearTimeout(timer);
     unsubscribe();
     if (!response.writableEnded) response.end();
   };
   const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
-  if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) timer = setTimeout(stop, timeoutSeconds * 1000);
+  if (Number.isFinite(timeoutSeconds) && timeoutSeconds > 0) timer = clock.setTimeout(stop, timeoutSeconds * 1000);
   response.on('close', stop);
   return stop;
 }

@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock';
 import { ObjectStore, type KubeObject } from '../store';
 import { EventRecorder } from './events';
 
 const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'team', uid: 'uid-1' } };
 
 describe('EventRecorder', () => {
-  it('counts a repeated event on the same object and field instead of creating another', async () => {
+  it('counts a repeated event on the same object and field instead of creating another', () => {
     const store = new ObjectStore();
-    const recorder = new EventRecorder(store, { component: 'kubelet', host: 'node-a' });
+    const clock = new ManualClock(Date.parse('2026-03-10T10:00:00Z'));
+    const recorder = new EventRecorder(store, { component: 'kubelet', host: 'node-a' }, clock);
     const first = recorder.record(pod, { type: 'Normal', reason: 'Pulling', message: 'Pulling image "nginx"', fieldPath: 'spec.containers{web}' });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1100);
     recorder.record(pod, { type: 'Normal', reason: 'Pulling', message: 'Pulling image "nginx"', fieldPath: 'spec.containers{web}' });
     const third = recorder.record(pod, { type: 'Normal', reason: 'Pulling', message: 'Pulling image "nginx"', fieldPath: 'spec.containers{web}' });
     expect(store.list('events', 'team')).toHaveLength(1);
@@ -17,6 +19,7 @@ describe('EventRecorder', () => {
     expect(third.count).toBe(3);
     expect(third.firstTimestamp).toBe(first.firstTimestamp);
     expect(Date.parse(String(third.lastTimestamp))).toBeGreaterThan(Date.parse(String(first.lastTimestamp)));
+    expect([first.firstTimestamp, third.lastTimestamp]).toEqual(['2026-03-10T10:00:00Z', '2026-03-10T10:00:01Z']);
   });
 
   const variations: [string, Partial<{ reason: string; message: string; fieldPath: string; object: KubeObject }>][] = [

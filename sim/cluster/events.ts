@@ -1,3 +1,4 @@
+import { realClock, type Clock } from '../clock';
 import type { KubeObject, ObjectStore } from '../store';
 import { timestamp } from './objects';
 
@@ -25,6 +26,7 @@ export class EventRecorder {
   constructor(
     private readonly store: ObjectStore,
     private readonly source: EventSource,
+    private readonly clock: Clock = realClock,
   ) {}
 
   record(involved: KubeObject, details: EventDetails): KubeObject {
@@ -32,13 +34,14 @@ export class EventRecorder {
     const key = aggregationKey(involved, details, this.source);
     const known = this.seen.get(key);
     const existing = known && this.store.get('events', known.namespace, known.name);
-    const now = timestamp();
+    const at = this.clock.now();
+    const now = timestamp(at);
     if (existing) {
       existing.count = Number(existing.count ?? 1) + 1;
       existing.lastTimestamp = now;
       return this.store.update('events', existing);
     }
-    const name = `${involved.metadata.name}.${this.uniqueSuffix()}`;
+    const name = `${involved.metadata.name}.${uniqueSuffix(at)}`;
     this.seen.set(key, { namespace, name });
     return this.store.create('events', {
       apiVersion: 'v1',
@@ -65,15 +68,15 @@ export class EventRecorder {
       reportingInstance: this.source.host ?? '',
     });
   }
+}
 
-  /**
-   * Event names are `<object>.<hex of the creation time in nanoseconds>`; the clock only has milliseconds, so
-   * a process-wide sequence fills the nanoseconds and keeps names from different recorders apart.
-   */
-  private uniqueSuffix(): string {
-    sequence = (sequence + 1) % 1_000_000;
-    return (BigInt(Date.now()) * 1_000_000n + BigInt(sequence)).toString(16);
-  }
+/**
+ * Event names are `<object>.<hex of the creation time in nanoseconds>`; the clock only has milliseconds, so
+ * a process-wide sequence fills the nanoseconds and keeps names from different recorders apart.
+ */
+function uniqueSuffix(at: number): string {
+  sequence = (sequence + 1) % 1_000_000;
+  return (BigInt(at) * 1_000_000n + BigInt(sequence)).toString(16);
 }
 
 let sequence = 0;

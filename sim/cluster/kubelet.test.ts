@@ -1,20 +1,42 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../test/support/wait';
+import { ManualClock } from '../clock';
 import type { PullOutcome } from '../contracts';
 import type { ObjectStore } from '../store';
 import { goDuration, startKubelet, type Kubelet } from './kubelet';
 import type { Condition, ContainerStatus, Pod } from './objects';
-import { clusterStore, createPod, denied, dockerConfigSecret, eventsFor, fakePuller, PULLED, waitFor, type PullCall } from './testing/fixtures';
+import { clusterStore, createPod, denied, dockerConfigSecret, eventsFor, fakePuller, PULLED, type PullCall } from './testing/fixtures';
 
 const running: Kubelet[] = [];
 afterEach(() => {
   for (const kubelet of running.splice(0)) kubelet.stop();
 });
 
+// The kubelet runs on a manual clock: back-off windows and run times pass only when a test moves time, so a
+// loaded machine cannot stretch or squeeze them.
+let clock: ManualClock;
+
 function start(store: ObjectStore, decide: (call: PullCall) => PullOutcome, backoffMs = 40, containerRunMs = 30) {
   const puller = fakePuller(decide);
-  const kubelet = startKubelet({ store, pullImage: puller.pullImage, backoffMs, containerRunMs });
+  clock = new ManualClock();
+  const kubelet = startKubelet({ store, pullImage: puller.pullImage, backoffMs, containerRunMs, clock });
   running.push(kubelet);
   return puller;
+}
+
+/**
+ * Lets the kubelet work until `check` holds: between two polls its pending work (a sync, the fake puller's
+ * promise) finishes, and a poll that finds the check false moves the clock to the kubelet's next timer.
+ */
+function until<T>(check: () => T | undefined | false, what: string): Promise<T> {
+  return waitUntil(
+    () => {
+      const value = check();
+      if (value === undefined || value === false) clock.advanceToNextTimer();
+      return value;
+    },
+    { what, intervalMs: 1 },
+  );
 }
 
 function pod(store: ObjectStore, name: string): Pod {
@@ -44,7 +66,7 @@ describe('a pod whose image pulls', () => {
     const store = clusterStore();
     const puller = start(store, () => PULLED);
     createPod(store, 'web', { containers: [{ name: 'nginx', image: 'nginx:1.27' }] });
-    await waitFor(() => pod(store, 'web').status?.phase === 'Running', 5000, 'phase Running');
+    await until(() => pod(store, 'web').status?.phase === 'Running', 'phase Running');
 
     const status = pod(store, 'web').status;
     expect(pod(store, 'web').spec.nodeName).toBe('node-a');
@@ -76,7 +98,7 @@ describe('a pod whose image pulls', () => {
     const store = clusterStore();
     start(store, () => PULLED);
     createPod(store, 'once', { restartPolicy: 'Never', containers: [{ name: 'task', image: 'busybox:1.36' }] });
-    await waitFor(() => pod(store, 'once').status?.phase === 'Succeeded', 5000, 'phase Succeeded');
+    await until(() => pod(store, 'once').status?.phase === 'Succeeded', 'phase Succeeded');
     expect(containerState(store, 'once')?.state.terminated).toMatchObject({ exitCode: 0, reason: 'Completed' });
     expect(condition(store, 'once', 'Ready')).toMatchObject({ status: 'False', reason: 'PodCompleted' });
   });
@@ -93,47 +115,44 @@ describe('a pod whose image pull fails', () => {
     const puller = start(store, (call) => denied(call.image), 40);
     createPod(store, 'david', { containers: [{ name: 'nginx', image }] });
 
-    await waitFor(() => waitingReason(store, 'david') === 'ErrImagePull', 5000, 'ErrImagePull');
+    await until(() => waitingReason(store, 'david') === 'ErrImagePull', 'ErrImagePull');
     expect(containerState(store, 'david')?.state.waiting?.message).toBe(deniedMessage);
-    await waitFor(() => waitingReason(store, 'david') === 'ImagePullBackOff', 5000, 'ImagePullBackOff');
+    await until(() => waitingReason(store, 'david') === 'ImagePullBackOff', 'ImagePullBackOff');
     expect(containerState(store, 'david')?.state.waiting?.message).toBe(
       `Back-off pulling image "${image}": ErrImagePull: ${deniedMessage}`,
     );
     expect(pod(store, 'david').status?.phase).toBe('Pending');
     expect(condition(store, 'david', 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [nginx]' });
 
-    await waitFor(() => puller.calls.length >= 3, 5000, 'three pulls');
+    await until(() => puller.calls.length >= 3, 'three pulls');
     expect(new Set(puller.calls.map((call) => JSON.stringify(call)))).toEqual(new Set([JSON.stringify({ image: normalized, credentials: [], platform: 'linux/amd64' })]));
   });
 
-  it('spaces retries by the initial back-off, then twice, then four times that', async () => {
+  it('spaces retries by the initial back-off, then twice, four times that, … up to thirty times (10 s → 300 s)', async () => {
     const store = clusterStore();
     const stamps: number[] = [];
     start(
       store,
       (call) => {
-        stamps.push(Date.now());
+        stamps.push(clock.now());
         return denied(call.image);
       },
-      60,
+      10_000,
     );
     createPod(store, 'david', { containers: [{ name: 'nginx', image }] });
-    await waitFor(() => stamps.length >= 4, 5000, 'four pulls');
+    await until(() => stamps.length >= 8, 'eight pulls');
     const gaps = stamps.slice(1).map((at, i) => at - (stamps[i] ?? at));
-    expect(gaps[0]).toBeGreaterThanOrEqual(60);
-    expect(gaps[1]).toBeGreaterThanOrEqual(120);
-    expect(gaps[2]).toBeGreaterThanOrEqual(240);
-    expect(gaps[2]).toBeLessThan(480);
+    expect(gaps).toEqual([10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]);
   });
 
   it('aggregates repeated events into one with a growing count', async () => {
     const store = clusterStore();
     const puller = start(store, (call) => denied(call.image), 30);
     createPod(store, 'david', { containers: [{ name: 'nginx', image }] });
-    await waitFor(() => puller.calls.length >= 3, 5000, 'three pulls');
-    await waitFor(() => eventsFor(store, 'david').some((event) => event.reason === 'Failed' && Number(event.count) >= 3), 5000, 'count 3');
+    await until(() => puller.calls.length >= 3, 'three pulls');
+    await until(() => eventsFor(store, 'david').some((event) => event.reason === 'Failed' && Number(event.count) >= 3), 'count 3');
     // The back-off's own warning is recorded on the first sync inside the window, which a loaded machine may delay.
-    await waitFor(() => eventsFor(store, 'david').some((event) => event.message === 'Error: ImagePullBackOff'), 5000, 'the back-off warning');
+    await until(() => eventsFor(store, 'david').some((event) => event.message === 'Error: ImagePullBackOff'), 'the back-off warning');
     const failed = eventsFor(store, 'david').filter((event) => event.reason === 'Failed').map((event) => event.message);
     expect(failed).toEqual([`Failed to pull image "${image}": ${deniedMessage}`, 'Error: ErrImagePull', 'Error: ImagePullBackOff']);
     const pulling = eventsFor(store, 'david').filter((event) => event.reason === 'Pulling');
@@ -175,7 +194,7 @@ describe('failures decided before any pull', () => {
       const store = clusterStore([{ name: 'node-a', images: testCase.preloaded }]);
       const puller = start(store, () => PULLED);
       createPod(store, 'p', { containers: [{ name: 'c', image: testCase.image, ...(testCase.policy ? { imagePullPolicy: testCase.policy } : {}) }] });
-      await waitFor(() => waitingReason(store, 'p') === testCase.reason, 5000, testCase.reason);
+      await until(() => waitingReason(store, 'p') === testCase.reason, testCase.reason);
       expect(containerState(store, 'p')?.state.waiting?.message).toBe(testCase.message);
       expect(messages(store, 'p')).toContain(`${testCase.event}: ${testCase.message}`);
       expect(messages(store, 'p')).toContain(`Failed: Error: ${testCase.reason}`);
@@ -195,7 +214,7 @@ describe('images already on the node', () => {
       const store = clusterStore([{ name: 'node-a', images: ['docker.io/library/busybox:1.36'] }]);
       const puller = start(store, () => PULLED);
       createPod(store, 'p', { containers: [{ name: 'c', image: 'busybox:1.36', imagePullPolicy: policy }] });
-      await waitFor(() => pod(store, 'p').status?.phase === 'Running', 5000, 'Running');
+      await until(() => pod(store, 'p').status?.phase === 'Running', 'Running');
       expect(puller.calls).toHaveLength(pulls);
       if (pulls === 0) expect(messages(store, 'p')).toContain('Pulled: Container image "busybox:1.36" already present on machine');
     });
@@ -214,7 +233,7 @@ describe('pull secrets', () => {
       imagePullSecrets: [{ name: 'first' }, { name: 'gone' }, { name: 'other-registry' }, { name: 'opaque' }, { name: 'legacy' }],
       containers: [{ name: 'c', image: 'davidpuziol/nginx:1.0' }],
     });
-    await waitFor(() => pod(store, 'p').status?.phase === 'Running', 5000, 'Running');
+    await until(() => pod(store, 'p').status?.phase === 'Running', 'Running');
     // docker.io matches directly; the index.docker.io key only through the Docker Hub fallback, which applies
     // only when nothing matched directly.
     expect(puller.calls[0]?.credentials).toEqual([{ username: 'cid', password: 'c-pass' }]);
@@ -228,7 +247,7 @@ describe('pull secrets', () => {
     store.create('secrets', dockerConfigSecret('hub', { 'https://index.docker.io/v1/': { username: 'ann', password: 'a-pass' } }));
     const puller = start(store, () => PULLED);
     createPod(store, 'p', { imagePullSecrets: [{ name: 'hub' }], containers: [{ name: 'c', image: 'davidpuziol/nginx' }] });
-    await waitFor(() => puller.calls.length > 0, 5000, 'a pull');
+    await until(() => puller.calls.length > 0, 'a pull');
     expect(puller.calls[0]?.credentials).toEqual([{ username: 'ann', password: 'a-pass' }]);
   });
 
@@ -238,7 +257,7 @@ describe('pull secrets', () => {
     store.create('secrets', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'broken', namespace: 'default' }, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': Buffer.from(JSON.stringify(auths)).toString('base64') } });
     const puller = start(store, () => PULLED);
     createPod(store, 'p', { imagePullSecrets: [{ name: 'broken' }], containers: [{ name: 'c', image: 'registry.example.com:5000/team/app:1.4' }] });
-    await waitFor(() => waitingReason(store, 'p') === 'ErrImagePull', 5000, 'ErrImagePull');
+    await until(() => waitingReason(store, 'p') === 'ErrImagePull', 'ErrImagePull');
     expect(containerState(store, 'p')?.state.waiting?.message).toBe('unable to parse auth field, must be formatted as base64(username:password)');
     expect(puller.calls).toEqual([]);
   });
@@ -250,7 +269,7 @@ describe('pull secrets', () => {
     createPod(store, 'p', { imagePullSecrets: [{ name: 'creds' }], containers: [{ name: 'c', image: 'registry.example.com/team/app:1.0' }] });
     // Always: with IfNotPresent, q would start from the image p pulls onto the node, credentials unchecked.
     createPod(store, 'q', { containers: [{ name: 'c', image: 'registry.example.com/team/app:1.0', imagePullPolicy: 'Always' }] });
-    await waitFor(() => waitingReason(store, 'p') === 'ImagePullBackOff', 5000, 'back-off');
+    await until(() => waitingReason(store, 'p') === 'ImagePullBackOff', 'back-off');
 
     const account = store.get('serviceaccounts', 'default', 'default');
     if (!account) throw new Error('no default service account');
@@ -259,7 +278,7 @@ describe('pull secrets', () => {
     if (!secret) throw new Error('no secret');
     store.update('secrets', { ...secret, data: dockerConfigSecret('creds', { 'registry.example.com': { username: 'team', password: 'right' } }).data });
 
-    await waitFor(() => pod(store, 'p').status?.phase === 'Running', 5000, 'p Running');
+    await until(() => pod(store, 'p').status?.phase === 'Running', 'p Running');
     const lastForQ = puller.calls.filter((call) => call.credentials.length === 0).length;
     expect(lastForQ).toBeGreaterThan(0);
     expect(pod(store, 'q').spec.imagePullSecrets).toBeUndefined();
@@ -275,7 +294,7 @@ describe('init containers', () => {
       initContainers: [{ name: 'fetch', image: 'ghcr.io/acme/config-loader:1.0' }],
       containers: [{ name: 'web', image: 'nginx:1.27' }],
     });
-    await waitFor(() => waitingReason(store, 'p', 'initContainerStatuses') === 'ImagePullBackOff', 5000, 'init back-off');
+    await until(() => waitingReason(store, 'p', 'initContainerStatuses') === 'ImagePullBackOff', 'init back-off');
     expect(waitingReason(store, 'p')).toBe('PodInitializing');
     expect(condition(store, 'p', 'Initialized')).toMatchObject({ status: 'False', reason: 'ContainersNotInitialized', message: 'containers with incomplete status: [fetch]' });
     expect(eventsFor(store, 'p').find((event) => event.reason === 'Pulling')?.involvedObject).toMatchObject({ fieldPath: 'spec.initContainers{fetch}' });
@@ -288,7 +307,7 @@ describe('init containers', () => {
       initContainers: [{ name: 'one', image: 'busybox:1.36' }, { name: 'two', image: 'busybox:1.36' }],
       containers: [{ name: 'web', image: 'nginx:1.27' }],
     });
-    await waitFor(() => pod(store, 'p').status?.phase === 'Running', 5000, 'Running');
+    await until(() => pod(store, 'p').status?.phase === 'Running', 'Running');
     expect(pod(store, 'p').status?.initContainerStatuses?.map((s) => s.state.terminated?.reason)).toEqual(['Completed', 'Completed']);
     const started = eventsFor(store, 'p').filter((event) => event.reason === 'Started').map((event) => event.message);
     expect(started).toEqual(['Started container one', 'Started container two', 'Started container web']);
@@ -327,7 +346,7 @@ describe('pods that already carry a status (a restarted kubelet, the scale scena
     const before = store.get('pods', 'default', 'steady')?.metadata.resourceVersion;
 
     const puller = start(store, (call) => denied(call.image), 10);
-    await waitFor(() => puller.calls.length >= 1, 5000, 'a retry of the failing pull');
+    await until(() => puller.calls.length >= 1, 'a retry of the failing pull');
     expect(puller.calls.map((call) => call.image)).toEqual(['docker.io/private/app:1']);
     expect(store.get('pods', 'default', 'steady')?.metadata.resourceVersion).toBe(before);
   });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { goQuote, ImageRefError, parseImageRef, type ImageRef } from '../../lib/image-ref';
+import { realClock, type Clock, type ClockTimer } from '../clock';
 import type { PullImage, PullOutcome } from '../contracts';
 import { StoreError, type KubeObject, type ObjectStore, type StoreEvent } from '../store';
 import { defaultPullPolicy } from './admission';
@@ -16,6 +17,8 @@ export interface KubeletOptions {
   containerRunMs: number;
   /** The platform pulls ask for. */
   platform?: string;
+  /** Back-off windows, container run times, timestamps and event times; the real clock unless a test drives it. */
+  clock?: Clock;
   log?: (line: string) => void;
 }
 
@@ -62,7 +65,7 @@ interface PodRuntime {
   containers: Map<string, ContainerRuntime>;
   syncing: boolean;
   again: boolean;
-  timer?: NodeJS.Timeout;
+  timer?: ClockTimer;
   wakeAt?: number;
 }
 
@@ -78,6 +81,7 @@ type EnsureResult = { ok: true; image: string; imageID: string } | { ok: false; 
 
 class SimKubelet implements Kubelet {
   private readonly store: ObjectStore;
+  private readonly clock: Clock;
   private readonly pods = new Map<string, PodRuntime>();
   private readonly backOff = new Map<string, BackOffEntry>();
   private readonly nodeImages = new Map<string, Map<string, string>>();
@@ -89,7 +93,8 @@ class SimKubelet implements Kubelet {
 
   constructor(private readonly options: KubeletOptions) {
     this.store = options.store;
-    this.scheduler = new EventRecorder(this.store, { component: 'default-scheduler' });
+    this.clock = options.clock ?? realClock;
+    this.scheduler = new EventRecorder(this.store, { component: 'default-scheduler' }, this.clock);
   }
 
   start(): void {
@@ -101,7 +106,7 @@ class SimKubelet implements Kubelet {
   stop(): void {
     this.stopped = true;
     this.unsubscribe?.();
-    for (const runtime of this.pods.values()) clearTimeout(runtime.timer);
+    for (const runtime of this.pods.values()) this.clock.clearTimeout(runtime.timer);
     this.pods.clear();
   }
 
@@ -112,7 +117,7 @@ class SimKubelet implements Kubelet {
     const uid = pod.metadata.uid ?? '';
     if (event.type === 'DELETED') {
       const runtime = this.pods.get(uid);
-      if (runtime) clearTimeout(runtime.timer);
+      if (runtime) this.clock.clearTimeout(runtime.timer);
       this.pods.delete(uid);
       for (const key of this.backOff.keys()) if (key.startsWith(`${uid}_`)) this.backOff.delete(key);
       return;
@@ -187,7 +192,7 @@ class SimKubelet implements Kubelet {
         const elapsed = Math.random() * cap;
         const lastError = state.waiting.message?.replace(/^Back-off pulling image "(?:[^"\\]|\\.)*": /, '') ?? '';
         this.backOff.set(`${runtime.uid}_${containerImage(pod, kind, containerStatus.name)}`, {
-          lastFailureAt: Date.now() - elapsed,
+          lastFailureAt: this.clock.now() - elapsed,
           durationMs: cap,
           lastError: lastError.startsWith('ErrImagePull: ') ? lastError : `ErrImagePull: ${lastError}`,
         });
@@ -202,16 +207,15 @@ class SimKubelet implements Kubelet {
 
   private wake(runtime: PodRuntime, delayMs: number): void {
     if (this.stopped) return;
-    const at = Date.now() + delayMs;
+    const at = this.clock.now() + delayMs;
     if (runtime.timer && runtime.wakeAt !== undefined && runtime.wakeAt <= at) return;
-    clearTimeout(runtime.timer);
+    this.clock.clearTimeout(runtime.timer);
     runtime.wakeAt = at;
-    runtime.timer = setTimeout(() => {
+    runtime.timer = this.clock.setTimeout(() => {
       runtime.timer = undefined;
       runtime.wakeAt = undefined;
       void this.sync(runtime);
     }, Math.max(0, delayMs));
-    runtime.timer.unref();
   }
 
   private async sync(runtime: PodRuntime): Promise<void> {
@@ -244,10 +248,10 @@ class SimKubelet implements Kubelet {
     }
     runtime.nodeName = pod.spec.nodeName;
     if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') return;
-    runtime.startTime ??= timestamp();
+    runtime.startTime ??= timestamp(this.clock.now());
     runtime.podIP ??= this.allocatePodIp(runtime.nodeName ?? '');
 
-    const now = Date.now();
+    const now = this.clock.now();
     let pullSecrets: KubeObject[] | null = null;
     const secrets = (): KubeObject[] => (pullSecrets ??= this.pullSecrets(pod));
 
@@ -342,7 +346,7 @@ class SimKubelet implements Kubelet {
       recorder.record(pod, { type: 'Warning', reason: 'Failed', message: `Error: ${result.reason}`, fieldPath });
       return;
     }
-    const startedAt = timestamp();
+    const startedAt = timestamp(this.clock.now());
     const runsToCompletion = kind === 'init' || (kind === 'regular' && pod.spec.restartPolicy !== 'Always');
     runtime.containers.set(key, {
       state: 'running',
@@ -350,7 +354,7 @@ class SimKubelet implements Kubelet {
       image: result.image,
       imageID: result.imageID,
       containerID: `containerd://${randomBytes(32).toString('hex')}`,
-      ...(runsToCompletion ? { exitsAt: Date.now() + this.options.containerRunMs } : {}),
+      ...(runsToCompletion ? { exitsAt: this.clock.now() + this.options.containerRunMs } : {}),
     });
     recorder.record(pod, { type: 'Normal', reason: 'Created', message: `Created container ${container.name}`, fieldPath });
     recorder.record(pod, { type: 'Normal', reason: 'Started', message: `Started container ${container.name}`, fieldPath });
@@ -393,13 +397,13 @@ class SimKubelet implements Kubelet {
 
     const backOffKey = `${runtime.uid}_${image}`;
     const entry = this.backOff.get(backOffKey);
-    if (entry && Date.now() - entry.lastFailureAt < entry.durationMs) {
+    if (entry && this.clock.now() - entry.lastFailureAt < entry.durationMs) {
       recorder.record(pod, { type: 'Normal', reason: 'BackOff', message: `Back-off pulling image ${quoted}`, fieldPath });
       return { ok: false, reason: 'ImagePullBackOff', message: `Back-off pulling image ${quoted}: ${entry.lastError}` };
     }
 
     recorder.record(pod, { type: 'Normal', reason: 'Pulling', message: `Pulling image ${quoted}`, fieldPath });
-    const started = Date.now();
+    const started = this.clock.now();
     const lookup = lookupPullCredentials(secrets(), `${ref.registry}/${ref.repository}`);
     const outcome: PullOutcome & { size?: number } = lookup.ok
       ? await this.options.pullImage(ref.normalized, lookup.credentials, this.options.platform ?? 'linux/amd64')
@@ -410,7 +414,7 @@ class SimKubelet implements Kubelet {
       return { ok: false, reason: outcome.reason, message: outcome.message };
     }
     this.backOff.delete(backOffKey);
-    const elapsed = goDuration(Date.now() - started);
+    const elapsed = goDuration(this.clock.now() - started);
     const imageID = `${ref.registry}/${ref.repository}@${outcome.digest}`;
     images.set(ref.normalized, imageID);
     this.nodeImages.set(runtime.nodeName ?? '', images);
@@ -428,7 +432,7 @@ class SimKubelet implements Kubelet {
   private recordFailure(key: string, previous: BackOffEntry | undefined, lastError: string): void {
     const cap = this.options.backoffMs * BACKOFF_CAP_FACTOR;
     const durationMs = previous ? Math.min(cap, previous.durationMs * 2) : this.options.backoffMs;
-    this.backOff.set(key, { lastFailureAt: Date.now(), durationMs, lastError });
+    this.backOff.set(key, { lastFailureAt: this.clock.now(), durationMs, lastError });
   }
 
   /**
@@ -436,7 +440,7 @@ class SimKubelet implements Kubelet {
    * and reports ImagePullBackOff), when a back-off window ends, or when a running container exits.
    */
   private scheduleNext(runtime: PodRuntime, pod: Pod): void {
-    const now = Date.now();
+    const now = this.clock.now();
     let next = Number.POSITIVE_INFINITY;
     for (const [key, state] of runtime.containers) {
       if (state.state === 'running' && state.exitsAt !== undefined) next = Math.min(next, state.exitsAt - now);
@@ -455,7 +459,7 @@ class SimKubelet implements Kubelet {
   private writeStatus(runtime: PodRuntime): void {
     const pod = this.store.get('pods', runtime.namespace, runtime.name) as Pod | undefined;
     if (!pod || pod.metadata.uid !== runtime.uid) return;
-    const status = podStatus(pod, runtime, this.nodeAddress(runtime.nodeName ?? ''));
+    const status = podStatus(pod, runtime, this.nodeAddress(runtime.nodeName ?? ''), timestamp(this.clock.now()));
     if (JSON.stringify(pod.status ?? {}) === JSON.stringify(status)) return;
     this.store.update('pods', { ...pod, status });
   }
@@ -476,7 +480,7 @@ class SimKubelet implements Kubelet {
     const host = pod.spec.nodeName ?? '';
     let recorder = this.recorders.get(host);
     if (!recorder) {
-      recorder = new EventRecorder(this.store, { component: 'kubelet', host });
+      recorder = new EventRecorder(this.store, { component: 'kubelet', host }, this.clock);
       this.recorders.set(host, recorder);
     }
     return recorder;
@@ -484,13 +488,13 @@ class SimKubelet implements Kubelet {
 }
 
 /** The pod status a real kubelet reports for these container states (`generateAPIPodStatus`). */
-function podStatus(pod: Pod, runtime: PodRuntime, hostIP: string): PodStatus {
+function podStatus(pod: Pod, runtime: PodRuntime, hostIP: string, now: string): PodStatus {
   const previous = pod.status ?? {};
-  const init = (pod.spec.initContainers ?? []).map((container) => containerStatus('init', container, runtime, 'PodInitializing'));
+  const init = (pod.spec.initContainers ?? []).map((container) => containerStatus('init', container, runtime, 'PodInitializing', now));
   const initialized = init.every((status) => status.state.terminated?.reason === 'Completed');
   const waitingReason = initialized ? 'ContainerCreating' : 'PodInitializing';
-  const regular = pod.spec.containers.map((container) => containerStatus('regular', container, runtime, waitingReason));
-  const ephemeral = (pod.spec.ephemeralContainers ?? []).map((container) => containerStatus('ephemeral', container, runtime, waitingReason));
+  const regular = pod.spec.containers.map((container) => containerStatus('regular', container, runtime, waitingReason, now));
+  const ephemeral = (pod.spec.ephemeralContainers ?? []).map((container) => containerStatus('ephemeral', container, runtime, waitingReason, now));
   for (const status of [...init, ...ephemeral]) status.ready = false;
 
   const phase = podPhase(pod, initialized, regular);
@@ -498,7 +502,6 @@ function podStatus(pod: Pod, runtime: PodRuntime, hostIP: string): PodStatus {
   const unready = regular.filter((status) => !status.ready).map((status) => status.name);
   const incomplete = init.filter((status) => !status.state.terminated).map((status) => status.name);
   const containersReady = unready.length === 0 && !succeeded;
-  const now = timestamp();
   const conditions: Condition[] = [
     { type: 'PodReadyToStartContainers', status: succeeded ? 'False' : 'True' },
     initialized
@@ -541,7 +544,7 @@ function podPhase(pod: Pod, initialized: boolean, regular: ContainerStatus[]): P
   return regular.every((status) => status.state.terminated?.reason === 'Completed') ? 'Succeeded' : 'Failed';
 }
 
-function containerStatus(kind: ContainerKind, container: Container, runtime: PodRuntime, waitingReason: string): ContainerStatus {
+function containerStatus(kind: ContainerKind, container: Container, runtime: PodRuntime, waitingReason: string, now: string): ContainerStatus {
   const state = runtime.containers.get(containerKey(kind, container.name));
   const base = { name: container.name, restartCount: 0, lastState: {} };
   if (!state || state.state === 'waiting') {
@@ -556,7 +559,7 @@ function containerStatus(kind: ContainerKind, container: Container, runtime: Pod
   }
   const identity = { image: state.image ?? container.image ?? '', imageID: state.imageID ?? '', containerID: state.containerID };
   if (state.state === 'running') {
-    return { ...base, ...identity, ready: true, started: true, state: { running: { startedAt: state.startedAt ?? timestamp() } } };
+    return { ...base, ...identity, ready: true, started: true, state: { running: { startedAt: state.startedAt ?? now } } };
   }
   return {
     ...base,
@@ -567,8 +570,8 @@ function containerStatus(kind: ContainerKind, container: Container, runtime: Pod
       terminated: {
         exitCode: 0,
         reason: state.reason ?? 'Completed',
-        startedAt: state.startedAt ?? timestamp(),
-        finishedAt: state.finishedAt ?? timestamp(),
+        startedAt: state.startedAt ?? now,
+        finishedAt: state.finishedAt ?? now,
         ...(state.containerID ? { containerID: state.containerID } : {}),
       },
     },

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitUntil } from '../../../test/support/wait';
+import { ManualClock, type Clock } from '../../clock';
 import type { PullOutcome } from '../../contracts';
 import { ObjectStore, type KubeObject } from '../../store';
 import { admit } from '../admission';
 import { startKubelet, type Kubelet } from '../kubelet';
 import { controllerOf, isPodReady, ownerReference, type Condition, type Pod, type Workload } from '../objects';
-import { clusterStore, denied, PULLED, waitFor, type PullCall } from '../testing/fixtures';
+import { clusterStore, denied, PULLED, type PullCall } from '../testing/fixtures';
 import { podTemplateHash } from './deployment';
 import { startControllers, type ControllerManager } from './index';
 
@@ -14,11 +16,12 @@ afterEach(() => {
 });
 
 /** Controllers and a kubelet over one store; images containing "private" are denied, everything else pulls. */
-function cluster(options: { nodes?: number; timeScale?: number; decide?: (call: PullCall) => PullOutcome } = {}) {
+function cluster(options: { nodes?: number; timeScale?: number; decide?: (call: PullCall) => PullOutcome; clock?: Clock } = {}) {
   const store = clusterStore(Array.from({ length: options.nodes ?? 1 }, (_, i) => ({ name: `node-${i + 1}` })));
-  const controllers: ControllerManager = startControllers({ store, admit, timeScale: options.timeScale ?? 0.001 });
+  const { clock } = options;
+  const controllers: ControllerManager = startControllers({ store, admit, timeScale: options.timeScale ?? 0.001, clock });
   const decide = options.decide ?? ((call: PullCall) => (call.image.includes('private') ? denied(call.image) : PULLED));
-  const kubelet: Kubelet = startKubelet({ store, pullImage: async (image, credentials, platform) => decide({ image, credentials, platform }), backoffMs: 30, containerRunMs: 20 });
+  const kubelet: Kubelet = startKubelet({ store, pullImage: async (image, credentials, platform) => decide({ image, credentials, platform }), backoffMs: 30, containerRunMs: 20, clock });
   stops.push(() => kubelet.stop(), () => controllers.stop());
   const create = (resource: string, object: KubeObject) => store.create(resource, admit(resource, { ...object, metadata: { namespace: 'default', ...object.metadata } }, store));
   return { store, controllers, create };
@@ -63,7 +66,7 @@ describe('Deployment → ReplicaSet → Pod', () => {
   it('creates a ReplicaSet named after the template hash and owned pods, and reports the rollout done', async () => {
     const { store, create } = cluster();
     const created = create('deployments', deployment('web', 'nginx:1.27', 2));
-    await waitFor(() => rolledOut(get(store, 'deployments', 'web')), 5000, 'rollout');
+    await waitUntil(() => rolledOut(get(store, 'deployments', 'web')), { what: 'rollout' });
     const deploymentNow = get(store, 'deployments', 'web');
     const [replicaSet, ...others] = owned(store, 'replicasets', created);
     expect(others).toEqual([]);
@@ -85,7 +88,7 @@ describe('Deployment → ReplicaSet → Pod', () => {
   it('rolls a template change out to a new ReplicaSet and scales the old one down once the new pods are ready', async () => {
     const { store, create } = cluster();
     const created = create('deployments', deployment('web', 'nginx:1.27', 2));
-    await waitFor(() => rolledOut(get(store, 'deployments', 'web')), 5000, 'first rollout');
+    await waitUntil(() => rolledOut(get(store, 'deployments', 'web')), { what: 'first rollout' });
     const [oldReplicaSet] = owned(store, 'replicasets', created);
 
     const current = get(store, 'deployments', 'web');
@@ -93,12 +96,12 @@ describe('Deployment → ReplicaSet → Pod', () => {
     template.metadata = { ...template.metadata, annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' } };
     store.update('deployments', { ...current, spec: { ...current.spec, template } }, { bumpGeneration: true });
 
-    await waitFor(() => rolledOut(get(store, 'deployments', 'web')) && get(store, 'deployments', 'web').status?.observedGeneration === 2, 5000, 'second rollout');
+    await waitUntil(() => rolledOut(get(store, 'deployments', 'web')) && get(store, 'deployments', 'web').status?.observedGeneration === 2, { what: 'second rollout' });
     const replicaSets = owned(store, 'replicasets', created);
     expect(replicaSets).toHaveLength(2);
     const newReplicaSet = replicaSets.find((rs) => rs.metadata.uid !== oldReplicaSet?.metadata.uid);
     expect(newReplicaSet?.metadata.annotations?.['deployment.kubernetes.io/revision']).toBe('2');
-    await waitFor(() => owned(store, 'pods', oldReplicaSet as Workload).length === 0, 5000, 'old pods gone');
+    await waitUntil(() => owned(store, 'pods', oldReplicaSet as Workload).length === 0, { what: 'old pods gone' });
     expect(get(store, 'replicasets', oldReplicaSet?.metadata.name ?? '').spec.replicas).toBe(0);
     const scaling = store.list('events', 'default').filter((event) => event.reason === 'ScalingReplicaSet').map((event) => event.message);
     // Two replicas: maxSurge 1, maxUnavailable 0, so one pod is replaced at a time.
@@ -113,13 +116,13 @@ describe('Deployment → ReplicaSet → Pod', () => {
   it('keeps the old pods while the new ones cannot pull, then reports ProgressDeadlineExceeded', async () => {
     const { store, create } = cluster({ timeScale: 0.0005 });
     const created = create('deployments', deployment('web', 'nginx:1.27', 1, { progressDeadlineSeconds: 600 }));
-    await waitFor(() => rolledOut(get(store, 'deployments', 'web')), 5000, 'first rollout');
+    await waitUntil(() => rolledOut(get(store, 'deployments', 'web')), { what: 'first rollout' });
     const current = get(store, 'deployments', 'web');
     const template = structuredClone(current.spec.template);
     template.spec.containers[0] = { name: 'c', image: 'private/app:1.0' };
     store.update('deployments', { ...current, spec: { ...current.spec, template } }, { bumpGeneration: true });
 
-    await waitFor(() => progressing(get(store, 'deployments', 'web'))?.reason === 'ProgressDeadlineExceeded', 5000, 'deadline');
+    await waitUntil(() => progressing(get(store, 'deployments', 'web'))?.reason === 'ProgressDeadlineExceeded', { what: 'deadline' });
     const now = get(store, 'deployments', 'web');
     expect(progressing(now)).toMatchObject({ status: 'False', message: expect.stringMatching(/^ReplicaSet "web-\w+" has timed out progressing\.$/) });
     expect(rolledOut(now)).toBe(false);
@@ -133,30 +136,26 @@ describe('Deployment → ReplicaSet → Pod', () => {
     const withAccount = deployment('robot-web', 'nginx:1.27');
     (withAccount.spec as Workload['spec']).template.spec.serviceAccountName = 'robot';
     create('deployments', withAccount);
-    const failed = await waitFor(
-      () => store.list('events', 'default').find((event) => event.reason === 'FailedCreate'),
-      5000,
-      'FailedCreate',
-    );
+    const failed = await waitUntil(() => store.list('events', 'default').find((event) => event.reason === 'FailedCreate'), { what: 'FailedCreate' });
     expect(failed.message).toMatch(/^Error creating: pods "robot-web-\w+-" is forbidden: error looking up service account default\/robot: serviceaccount "robot" not found$/);
     expect(failed.source).toEqual({ component: 'replicaset-controller' });
     store.create('serviceaccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'robot', namespace: 'default' } });
-    await waitFor(() => rolledOut(get(store, 'deployments', 'robot-web')), 10_000, 'rollout once the account exists');
+    await waitUntil(() => rolledOut(get(store, 'deployments', 'robot-web')), { what: 'rollout once the account exists' });
   });
 
   it('leaves a ReplicaSet without a Deployment to run its own pods', async () => {
     const { store, create } = cluster();
     const replicaSet = create('replicasets', { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'frontend' }, spec: { replicas: 2, selector: { matchLabels: { app: 'frontend' } }, template: { metadata: { labels: { app: 'frontend' } }, spec: { containers: [{ name: 'c', image: 'nginx:1.27' }] } } } });
-    await waitFor(() => get(store, 'replicasets', 'frontend').status?.readyReplicas === 2, 5000, 'two ready');
+    await waitUntil(() => get(store, 'replicasets', 'frontend').status?.readyReplicas === 2, { what: 'two ready' });
     expect(owned(store, 'pods', replicaSet).map((pod) => pod.metadata.name)).toEqual([expect.stringMatching(/^frontend-\w{5}$/), expect.stringMatching(/^frontend-\w{5}$/)]);
   });
 
   it('deletes dependents down the chain when the owner goes', async () => {
     const { store, create, controllers } = cluster();
     create('deployments', deployment('web', 'nginx:1.27', 2));
-    await waitFor(() => rolledOut(get(store, 'deployments', 'web')), 5000, 'rollout');
+    await waitUntil(() => rolledOut(get(store, 'deployments', 'web')), { what: 'rollout' });
     store.delete('deployments', 'default', 'web');
-    await waitFor(() => store.list('pods', 'default').length === 0 && store.list('replicasets', 'default').length === 0, 5000, 'cascade');
+    await waitUntil(() => store.list('pods', 'default').length === 0 && store.list('replicasets', 'default').length === 0, { what: 'cascade' });
     await controllers.settle();
   });
 });
@@ -165,7 +164,7 @@ describe('StatefulSet, DaemonSet, Job, CronJob', () => {
   it('StatefulSet: ordinal pods, each after its predecessor is ready', async () => {
     const { store, create } = cluster();
     create('statefulsets', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'redis:7.4' }] } } } });
-    await waitFor(() => get(store, 'statefulsets', 'db').status?.readyReplicas === 3, 5000, 'three ready');
+    await waitUntil(() => get(store, 'statefulsets', 'db').status?.readyReplicas === 3, { what: 'three ready' });
     const pods = store.list('pods', 'default') as Pod[];
     expect(pods.map((pod) => pod.metadata.name)).toEqual(['db-0', 'db-1', 'db-2']);
     const created = pods.map((pod) => Date.parse(pod.metadata.creationTimestamp ?? ''));
@@ -176,7 +175,7 @@ describe('StatefulSet, DaemonSet, Job, CronJob', () => {
   it('StatefulSet: stops at the first pod that cannot become ready', async () => {
     const { store, create, controllers } = cluster();
     create('statefulsets', { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' }, spec: { replicas: 3, serviceName: 'db', selector: { matchLabels: { app: 'db' } }, template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'c', image: 'private/db:1' }] } } } });
-    await waitFor(() => (store.get('pods', 'default', 'db-0') as Pod | undefined)?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff', 5000, 'db-0 backing off');
+    await waitUntil(() => (store.get('pods', 'default', 'db-0') as Pod | undefined)?.status?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff', { what: 'db-0 backing off' });
     await controllers.settle();
     expect(store.list('pods', 'default').map((pod) => pod.metadata.name)).toEqual(['db-0']);
   });
@@ -184,7 +183,7 @@ describe('StatefulSet, DaemonSet, Job, CronJob', () => {
   it('DaemonSet: one pod bound to each node', async () => {
     const { store, create } = cluster({ nodes: 3 });
     create('daemonsets', { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: { name: 'agent' }, spec: { selector: { matchLabels: { app: 'agent' } }, template: { metadata: { labels: { app: 'agent' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } } });
-    await waitFor(() => get(store, 'daemonsets', 'agent').status?.numberReady === 3, 5000, 'three ready');
+    await waitUntil(() => get(store, 'daemonsets', 'agent').status?.numberReady === 3, { what: 'three ready' });
     const nodes = (store.list('pods', 'default') as Pod[]).map((pod) => pod.spec.nodeName).sort();
     expect(nodes).toEqual(['node-1', 'node-2', 'node-3']);
     expect(get(store, 'daemonsets', 'agent').status).toMatchObject({ desiredNumberScheduled: 3, currentNumberScheduled: 3, numberAvailable: 3 });
@@ -193,7 +192,7 @@ describe('StatefulSet, DaemonSet, Job, CronJob', () => {
   it('Job: runs pods until the completions succeeded, then is Complete', async () => {
     const { store, create } = cluster();
     create('jobs', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'migrate' }, spec: { completions: 2, template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } } });
-    await waitFor(() => ((get(store, 'jobs', 'migrate').status?.conditions as Condition[] | undefined) ?? []).some((c) => c.type === 'Complete'), 5000, 'Complete');
+    await waitUntil(() => ((get(store, 'jobs', 'migrate').status?.conditions as Condition[] | undefined) ?? []).some((c) => c.type === 'Complete'), { what: 'Complete' });
     const job = get(store, 'jobs', 'migrate');
     expect(job.status).toMatchObject({ succeeded: 2 });
     expect(job.status?.completionTime).toBeDefined();
@@ -209,16 +208,18 @@ describe('StatefulSet, DaemonSet, Job, CronJob', () => {
     expect(store.list('jobs', 'default')).toEqual([]);
     const jobTemplate = (cronJob.spec as { jobTemplate: { spec: Record<string, unknown> } }).jobTemplate;
     create('jobs', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'report-manual', annotations: { 'cronjob.kubernetes.io/instantiate': 'manual' }, ownerReferences: [ownerReference(cronJob)] }, spec: structuredClone(jobTemplate.spec) });
-    await waitFor(() => ((get(store, 'cronjobs', 'report').status?.active as unknown[] | undefined) ?? []).length === 1, 5000, 'active job');
-    await waitFor(() => store.list('pods', 'default').length === 1, 5000, 'job pod');
+    await waitUntil(() => ((get(store, 'cronjobs', 'report').status?.active as unknown[] | undefined) ?? []).length === 1, { what: 'active job' });
+    await waitUntil(() => store.list('pods', 'default').length === 1, { what: 'job pod' });
   });
 
   it('CronJob: creates <name>-<minutes since epoch> when the schedule is due', async () => {
-    const { store, create } = cluster();
-    const past = new Date(Date.now() - 3 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+    const clock = new ManualClock(Date.parse('2026-03-10T10:07:30Z'));
+    const { store, create } = cluster({ clock });
+    const past = '2026-03-10T10:04:30Z';
     create('cronjobs', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick', creationTimestamp: past }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36' }] } } } } } });
-    const job = await waitFor(() => store.list('jobs', 'default')[0], 5000, 'scheduled job');
+    const job = await waitUntil(() => store.list('jobs', 'default')[0], { what: 'scheduled job' });
     expect(job.metadata.name).toMatch(/^tick-\d{8}$/);
+    expect(job.metadata.name).toBe(`tick-${Date.parse('2026-03-10T10:05:00Z') / 60_000}`);
     expect(controllerOf(job)).toMatchObject({ kind: 'CronJob', name: 'tick' });
   });
 });

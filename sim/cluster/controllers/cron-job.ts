@@ -6,13 +6,13 @@ import { controllerRecorder, createAdmitted, deleteIfPresent, keyOf, ownerKey, s
 
 /**
  * The CronJob controller: creates `<cronjob>-<scheduled minutes since the epoch>` Jobs when the schedule is
- * due (wall-clock time: schedules are not sped up), keeps `status.active` and the schedule times, and prunes
+ * due (on the cluster's clock, not sped up by the time scale), keeps `status.active` and the schedule times, and prunes
  * finished jobs beyond the history limits. Jobs created by hand from the CronJob (`kubectl create job
  * --from=cronjob/…`) are owned by it too and show up the same way.
  */
 export function cronJobController(context: ControllerRuntime): Controller {
   const { store } = context;
-  const recorder = controllerRecorder(store, 'cronjob-controller');
+  const recorder = controllerRecorder(context, 'cronjob-controller');
   return {
     name: 'cronjob',
     keysFor(event) {
@@ -28,7 +28,7 @@ export function cronJobController(context: ControllerRuntime): Controller {
       const spec = cronJob.spec as Record<string, unknown> & { schedule: string; jobTemplate?: { metadata?: KubeObject['metadata']; spec?: Workload['spec'] } };
       const previous = (cronJob.status ?? {}) as Record<string, unknown>;
       const schedule = parseCron(spec.schedule);
-      const now = Date.now();
+      const now = context.clock.now();
       const since = new Date(Date.parse(String(previous.lastScheduleTime ?? cronJob.metadata.creationTimestamp ?? timestamp(now))));
       const due = nextCronTime(schedule, since);
       let lastScheduleTime = previous.lastScheduleTime as string | undefined;
@@ -71,7 +71,7 @@ export function cronJobController(context: ControllerRuntime): Controller {
       });
 
       const next = nextCronTime(schedule, new Date(Math.max(now, Date.parse(lastScheduleTime ?? '') || 0)));
-      return next ? { requeueAfterMs: Math.min(60_000, Math.max(100, next.getTime() - Date.now())) } : undefined;
+      return next ? { requeueAfterMs: Math.min(60_000, Math.max(100, next.getTime() - context.clock.now())) } : undefined;
     },
   };
 

@@ -9,7 +9,7 @@ import { controllerRecorder, deleteIfPresent, keyOf, omitZeros, ownerKey, splitK
  */
 export function daemonSetController(context: ControllerRuntime): Controller {
   const { store } = context;
-  const recorder = controllerRecorder(store, 'daemonset-controller');
+  const recorder = controllerRecorder(context, 'daemonset-controller');
   return {
     name: 'daemonset',
     keysFor(event) {

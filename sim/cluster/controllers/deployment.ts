@@ -22,7 +22,7 @@ import {
  */
 export function deploymentController(context: ControllerRuntime): Controller {
   const { store } = context;
-  const recorder = controllerRecorder(store, 'deployment-controller');
+  const recorder = controllerRecorder(context, 'deployment-controller');
 
   function scale(deployment: Workload, replicaSet: Workload, replicas: number): Workload {
     const from = replicaSet.spec.replicas ?? 0;
@@ -121,7 +121,7 @@ export function deploymentController(context: ControllerRuntime): Controller {
       }
 
       const all = [newReplicaSet, ...oldReplicaSets];
-      const status = deploymentStatus(deployment, newReplicaSet, all, replicas, maxUnavailable, created, context.timeScale);
+      const status = deploymentStatus(deployment, newReplicaSet, all, replicas, maxUnavailable, created, context.timeScale, context.clock.now());
       writeStatus(store, 'deployments', deployment, status.status);
       return status.recheckAfterMs === null ? undefined : { requeueAfterMs: status.recheckAfterMs };
     },
@@ -211,6 +211,7 @@ function deploymentStatus(
   maxUnavailable: number,
   created: boolean,
   timeScale: number,
+  now: number,
 ): { status: Record<string, unknown>; recheckAfterMs: number | null } {
   const previous = (deployment.status ?? {}) as Record<string, unknown>;
   const counts = {
@@ -221,7 +222,6 @@ function deploymentStatus(
   };
   const unavailableReplicas = Math.max(0, sum(all.map((rs) => rs.spec.replicas ?? 0)) - counts.availableReplicas);
   const previousConditions = (previous.conditions as Condition[] | undefined) ?? [];
-  const now = Date.now();
 
   const availableCondition: Condition =
     counts.availableReplicas >= replicas - maxUnavailable

@@ -4,7 +4,8 @@ import { deploymentController } from './deployment';
 import { garbageCollector, NAMESPACED_RESOURCES } from './garbage-collector';
 import { jobController } from './job';
 import { replicaSetController } from './replica-set';
-import { ControllerManager, OwnerIndex, type ControllerContext } from './runtime';
+import { realClock } from '../../clock';
+import { ControllerManager, OwnerIndex, type ControllerContext, type ControllerRuntime } from './runtime';
 import { serviceAccountController } from './service-accounts';
 import { statefulSetController } from './stateful-set';
 
@@ -14,7 +15,7 @@ export { ControllerManager } from './runtime';
 /** kube-controller-manager: every controller the simulated cluster runs, started against the store. */
 export function startControllers(context: ControllerContext, log?: (line: string) => void): ControllerManager {
   const owners = new OwnerIndex(context.store, NAMESPACED_RESOURCES);
-  const runtime = { ...context, owners };
+  const runtime: ControllerRuntime = { ...context, clock: context.clock ?? realClock, owners };
   const manager = new ControllerManager(
     context.store,
     [
@@ -29,6 +30,7 @@ export function startControllers(context: ControllerContext, log?: (line: string
     ],
     log,
     () => owners.stop(),
+    runtime.clock,
   );
   manager.start();
   return manager;

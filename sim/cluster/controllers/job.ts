@@ -8,7 +8,7 @@ import { controllerRecorder, keyOf, omitZeros, ownerKey, splitKey, writeStatus, 
  */
 export function jobController(context: ControllerRuntime): Controller {
   const { store } = context;
-  const recorder = controllerRecorder(store, 'job-controller');
+  const recorder = controllerRecorder(context, 'job-controller');
   return {
     name: 'job',
     keysFor(event) {
@@ -33,7 +33,7 @@ export function jobController(context: ControllerRuntime): Controller {
         }
         counts = countPods(podsOwnedBy(context, job));
       }
-      const now = timestamp();
+      const now = timestamp(context.clock.now());
       const status: Record<string, unknown> = {
         ...(previous.conditions ? { conditions: previous.conditions } : {}),
         startTime: previous.startTime ?? now,

@@ -8,7 +8,7 @@ import { controllerRecorder, deleteIfPresent, keyOf, omitZeros, ownerKey, splitK
  */
 export function replicaSetController(context: ControllerRuntime): Controller {
   const { store } = context;
-  const recorder = controllerRecorder(store, 'replicaset-controller');
+  const recorder = controllerRecorder(context, 'replicaset-controller');
   return {
     name: 'replicaset',
     keysFor(event) {

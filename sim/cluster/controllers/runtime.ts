@@ -1,3 +1,4 @@
+import { realClock, type Clock, type ClockTimer } from '../../clock';
 import type { AdmissionHook } from '../../contracts';
 import { StoreError, type KubeObject, type ObjectStore, type StoreEvent } from '../../store';
 import { EventRecorder } from '../events';
@@ -7,10 +8,13 @@ export interface ControllerContext {
   admit: AdmissionHook;
   /** Real durations (progress deadlines, job run times) are multiplied by this, so tests run in seconds. */
   timeScale: number;
+  /** Deadlines, schedules, retries and timestamps; the real clock unless a test drives it. */
+  clock?: Clock;
 }
 
-/** What each controller works with: the context plus the shared index of dependents by owner. */
+/** What each controller works with: the context with its clock, plus the shared index of dependents by owner. */
 export interface ControllerRuntime extends ControllerContext {
+  clock: Clock;
   owners: OwnerIndex;
 }
 
@@ -93,7 +97,7 @@ export type ReconcileResult = void | { requeueAfterMs: number };
  */
 export class ControllerManager {
   private readonly queues = new Map<Controller, Set<string>>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Set<ClockTimer>();
   private readonly failures = new Map<string, number>();
   private readonly idleWaiters: (() => void)[] = [];
   private unsubscribe: (() => void) | null = null;
@@ -105,6 +109,7 @@ export class ControllerManager {
     private readonly controllers: Controller[],
     private readonly log: (line: string) => void = () => {},
     private readonly onStop: () => void = () => {},
+    private readonly clock: Clock = realClock,
   ) {
     for (const controller of controllers) this.queues.set(controller, new Set());
   }
@@ -130,7 +135,7 @@ export class ControllerManager {
     this.closed = true;
     this.unsubscribe?.();
     this.onStop();
-    for (const timer of this.timers) clearTimeout(timer);
+    for (const timer of this.timers) this.clock.clearTimeout(timer);
     this.timers.clear();
     for (const queue of this.queues.values()) queue.clear();
     this.releaseWaiters();
@@ -182,11 +187,10 @@ export class ControllerManager {
 
   private requeueLater(controller: Controller, key: string, delayMs: number): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.timers.delete(timer);
       this.enqueue(controller, key);
     }, Math.max(1, delayMs));
-    timer.unref();
     this.timers.add(timer);
   }
 
@@ -247,6 +251,6 @@ export function omitZeros(status: Record<string, unknown>, keep: string[] = []):
   return Object.fromEntries(Object.entries(status).filter(([key, value]) => value !== 0 || keep.includes(key)));
 }
 
-export function controllerRecorder(store: ObjectStore, component: string): EventRecorder {
-  return new EventRecorder(store, { component });
+export function controllerRecorder(context: ControllerRuntime, component: string): EventRecorder {
+  return new EventRecorder(context.store, { component }, context.clock);
 }

@@ -10,7 +10,7 @@ import { controllerRecorder, deleteIfPresent, keyOf, omitZeros, ownerKey, splitK
  */
 export function statefulSetController(context: ControllerRuntime): Controller {
   const { store } = context;
-  const recorder = controllerRecorder(store, 'statefulset-controller');
+  const recorder = controllerRecorder(context, 'statefulset-controller');
   return {
     name: 'statefulset',
     keysFor(event) {

@@ -63,17 +63,6 @@ export function denied(image: string): PullOutcome {
   };
 }
 
-/** Polls until `check` returns a value (not undefined/false), or fails with what it last saw. */
-export async function waitFor<T>(check: () => T | undefined | false, timeoutMs = 5000, describe = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export function eventsFor(store: ObjectStore, podName: string): KubeObject[] {
   return store.list('events', 'default').filter((event) => (event.involvedObject as { name?: string }).name === podName);
 }
