@@ -3,8 +3,11 @@ import { defineConfig, devices } from '@playwright/test';
 
 const port = Number(process.env.PULLFIX_E2E_PORT ?? 3107);
 const simPort = Number(process.env.PULLFIX_E2E_SIM_PORT ?? 3117);
-// Under outputDir: Playwright empties it before it starts the web servers, so every run gets a fresh cluster.
-const simDir = path.join(__dirname, 'test-results', 'sim');
+// Every artifact of a run lives under test-results/ (git ignores it; docs/overview.png is refreshed only by
+// `npm run screenshot:docs`). The cluster's files sit under outputDir: Playwright empties it before it starts
+// the web servers, so every run gets a fresh cluster.
+const outputDir = path.join(__dirname, 'test-results', 'e2e');
+const simDir = path.join(outputDir, 'sim');
 
 const chromium = {
   ...devices['Desktop Chrome'],
@@ -28,13 +31,14 @@ const chromium = {
  */
 export default defineConfig({
   testDir: './e2e',
-  outputDir: './test-results',
+  outputDir,
   fullyParallel: false,
   workers: 1,
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  // Beside outputDir, not in it: Playwright refuses a report folder inside the folder it empties.
+  reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(__dirname, 'test-results', 'e2e-report') }]],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
     trace: 'retain-on-failure',

@@ -8,7 +8,7 @@ import { screenshot, SETTLE_TIMEOUT, openOverview, workloadGroup } from './suppo
  * The fix journeys against the production build and the demo cluster: every one changes the cluster, so this
  * spec runs after the read-only ones (the `fix` project in playwright.config.ts depends on them).
  */
-const KUBECONFIG = path.join(__dirname, '..', 'test-results', 'sim', 'kubeconfig');
+const KUBECONFIG = path.join(__dirname, '..', 'test-results', 'e2e', 'sim', 'kubeconfig');
 const DAVID_PASSWORD = 'Dav1d-pull-2024';
 const TYPED_PASSWORDS = [DAVID_PASSWORD, 'ghp_acme-bot-token', 'team-ci-secret'];
 const FIX_TIMEOUT = 60_000;

@@ -1,4 +1,3 @@
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { DEMO_WORKLOADS } from './support/demo-scenario';
 import { openOverview, screenshot, SETTLE_TIMEOUT, workloadGroup } from './support/overview';
@@ -112,7 +111,5 @@ test.describe('overview', () => {
       await expect(workloadGroup(page, 'default', 'nginx-david').locator('[data-verdict]')).toBeVisible({ timeout: SETTLE_TIMEOUT });
       await screenshot(page, `overview-${colorScheme}`);
     }
-    mkdirSync('docs', { recursive: true });
-    copyFileSync('test-results/screenshots/overview-light.png', 'docs/overview.png');
   });
 });

@@ -71,9 +71,12 @@ test.describe('pod detail', () => {
     const secrets = demoSecretValues();
     expect(secrets.length, 'the scenario holds credentials to look for').toBeGreaterThan(10);
     const bodies: { url: string; body: string }[] = [];
+    let reading = 0;
     page.on('response', async (response) => {
+      reading += 1;
       const body = await response.body().catch(() => null);
       if (body) bodies.push({ url: response.url(), body: body.toString('utf8') });
+      reading -= 1;
     });
 
     for (const context of ['sim-admin', 'sim-viewer']) {
@@ -84,6 +87,8 @@ test.describe('pod detail', () => {
       }
     }
     await page.waitForLoadState('networkidle');
+    // Bodies are read asynchronously: every response seen so far must be in `bodies` before they are searched.
+    await expect.poll(() => reading).toBe(0);
 
     expect(bodies.filter(({ url }) => url.includes('/api/')).length).toBeGreaterThan(20);
     const leaks = bodies.flatMap(({ url, body }) => secrets.filter((secret) => body.includes(secret)).map((secret) => `${url} contains ${secret.slice(0, 3)}…`));

@@ -19,6 +19,7 @@ export async function openOverview(page: Page, context = 'sim-admin', query = ''
   await expect(loaded).toBeVisible({ timeout: SETTLE_TIMEOUT });
 }
 
+/** Screenshots for people to look at after a run, under the run's output folder. */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: `test-results/screenshots/${name}.png`, fullPage: true });
+  await page.screenshot({ path: `test-results/e2e/screenshots/${name}.png`, fullPage: true });
 }
