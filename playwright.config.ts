@@ -37,6 +37,9 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   timeout: 60_000,
+  // Each expectation waits on a condition; on a loaded 2-core machine a server render or a client navigation
+  // can take longer than Playwright's 5 s default to arrive, which is no failure of the app.
+  expect: { timeout: 15_000 },
   // Beside outputDir, not in it: Playwright refuses a report folder inside the folder it empties.
   reporter: [['list'], ['html', { open: 'never', outputFolder: path.join(__dirname, 'test-results', 'e2e-report') }]],
   use: {

@@ -48,6 +48,8 @@ test.describe('overview', () => {
     await expect(page).toHaveURL(/q=tls/);
     await expect(page.locator('tbody[data-workload]')).toHaveCount(1);
     await page.reload();
+    // The verdict chips come with the first answer after the reload; wait for it as openOverview does.
+    await expect(page.locator('tbody[data-workload]')).toHaveCount(1, { timeout: SETTLE_TIMEOUT });
     await expect(page.getByRole('button', { name: /Registry unreachable/ })).toHaveAttribute('aria-pressed', 'true');
     await expect(page.getByRole('searchbox')).toHaveValue('tls');
     await expect(workloadGroup(page, 'network', 'tls-fail')).toHaveCount(1);
