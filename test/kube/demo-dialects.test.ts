@@ -4,6 +4,7 @@ import type { FailuresResponse, PullFailure } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { RUNTIME_DIALECTS, startSim, type RunningSim, type RuntimeDialect } from '../../sim/testing';
+import { waitUntil } from '../support/wait';
 
 /**
  * Every demo case played in every runtime's words (`--runtime`): the kubelet's messages change, the causes and
@@ -27,23 +28,23 @@ function workloadOf(item: PullFailure): string {
   return item.workload?.name ?? item.pod;
 }
 
-/** Polls until every failing demo case is listed and the list stops changing. */
+/** Waits until every failing demo case is listed and the list has not changed over three reads in a row. */
 async function settled(): Promise<FailuresResponse> {
   const signature = (result: FailuresResponse) => result.items.map((item) => `${rowKey(item, workloadOf(item))}=${item.verdict.code}:${item.cause}`).sort().join(' ');
   let previous = '';
   let stableRounds = 0;
-  let last: FailuresResponse | null = null;
-  for (let attempt = 0; attempt < 120 && stableRounds < 3; attempt += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    last = await listPullFailures('sim-admin', null);
-    const listed = new Set(last.items.map((item) => rowKey(item, workloadOf(item))));
-    const complete = FAILING.every((row) => listed.has(`${row.namespace}/${row.workload}/${row.container}`));
-    const current = signature(last);
-    stableRounds = complete && current === previous ? stableRounds + 1 : 0;
-    previous = current;
-  }
-  if (!last || stableRounds < 3) throw new Error('the demo cluster did not settle within 60 s');
-  return last;
+  return waitUntil(
+    async () => {
+      const last = await listPullFailures('sim-admin', null);
+      const listed = new Set(last.items.map((item) => rowKey(item, workloadOf(item))));
+      const complete = FAILING.every((row) => listed.has(`${row.namespace}/${row.workload}/${row.container}`));
+      const current = signature(last);
+      stableRounds = complete && current === previous ? stableRounds + 1 : 0;
+      previous = current;
+      return stableRounds >= 3 && last;
+    },
+    { timeoutMs: 60_000, intervalMs: 500, what: 'the demo cluster to settle' },
+  );
 }
 
 const runs = new Map<RuntimeDialect, FailuresResponse>();
