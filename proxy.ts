@@ -1,8 +1,8 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import { ApiError } from './lib/api/errors';
 import { ACCESS_COOKIE, ACCESS_TOKEN_ENV, decideAccess, isAccessToken, TOKEN_FIELD, type AccessDecision } from './lib/security/access';
 import { declaresTooLarge, readBounded, tooLargeMessage } from './lib/security/bounded-body';
 import { CSRF_COOKIE, readCookie } from './lib/security/csrf';
-import { errorResponse } from './lib/security/error-response';
 import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security/headers';
 import { hostPolicy, isAcceptedHost } from './lib/security/hosts';
 import { peerAddress } from './lib/security/peer';
@@ -32,10 +32,10 @@ async function answer(request: NextRequest, nonce: string, csp: string): Promise
   const token = process.env[ACCESS_TOKEN_ENV] || null;
   const host = request.headers.get('host');
   if (!isAcceptedHost(host, hostPolicy(process.env, token !== null))) {
-    return errorResponse('host-not-accepted', 421, 'pullfix does not answer requests for this host name; open it by the address it listens on', 'MisdirectedRequest');
+    return new ApiError('host-not-accepted', 421, 'pullfix does not answer requests for this host name; open it by the address it listens on', 'MisdirectedRequest').toResponse();
   }
   if (hasMalformedEscape(request.nextUrl.pathname)) {
-    return errorResponse('invalid-input', 400, 'the path holds a malformed percent escape', 'BadRequest');
+    return new ApiError('invalid-input', 400, 'the path holds a malformed percent escape', 'BadRequest').toResponse();
   }
   const access = decideAccess(
     { method: request.method, pathname: request.nextUrl.pathname, headers: request.headers, peer: peerAddress(request.headers) },
@@ -45,7 +45,7 @@ async function answer(request: NextRequest, nonce: string, csp: string): Promise
   if (access.kind === 'denied' || access.kind === 'refused') return accessDenied(request, access, nonce);
   if (request.nextUrl.pathname.startsWith('/api/') && request.method !== 'GET' && request.method !== 'HEAD') {
     if (declaresTooLarge(request.headers.get('content-length')) || (await readBounded(request.body)).kind === 'too-large') {
-      return errorResponse('invalid-input', 413, tooLargeMessage(), 'RequestEntityTooLarge');
+      return new ApiError('invalid-input', 413, tooLargeMessage(), 'RequestEntityTooLarge').toResponse();
     }
   }
   const requestHeaders = new Headers(request.headers);
@@ -74,20 +74,19 @@ async function signIn(request: NextRequest, expected: string, nonce: string): Pr
 function accessDenied(request: NextRequest, access: Extract<AccessDecision, { kind: 'denied' | 'refused' }>, nonce: string): Response {
   const headers = { 'WWW-Authenticate': 'Bearer realm="pullfix"' };
   if (access.kind === 'refused') {
-    return errorResponse(
+    return new ApiError(
       'access-token-required',
       401,
       'this pullfix answers only its own machine: it has no access token configured for clients elsewhere (set PULLFIX_ACCESS_TOKEN)',
       'Unauthorized',
-      headers,
-    );
+    ).toResponse(headers);
   }
   if (request.nextUrl.pathname.startsWith('/api/')) {
     const message =
       access.reason === 'missing'
         ? 'this pullfix needs its access token: sign in on its page, or send Authorization: Bearer <token>'
         : 'the access token is not valid';
-    return errorResponse('access-token-required', 401, message, 'Unauthorized', headers);
+    return new ApiError('access-token-required', 401, message, 'Unauthorized').toResponse(headers);
   }
   const html = signInPage({ action: request.nextUrl.pathname, invalid: access.reason === 'invalid', nonce });
   return new NextResponse(html, { status: 401, headers: { ...headers, 'Content-Type': 'text/html; charset=utf-8' } });
