@@ -19,6 +19,7 @@ import type { ContextSummary } from '../api/types';
 import { log } from '../log';
 import { ApiError } from '../api/errors';
 import { readServiceAccount } from './service-account-token';
+import { keepAliveTransport, type KubeTransport } from './transport';
 
 /** The API clients of one kubeconfig context, created once and shared by every request. */
 export interface KubeClients {
@@ -29,6 +30,8 @@ export interface KubeClients {
   apps: AppsV1Api;
   batch: BatchV1Api;
   authz: AuthorizationV1Api;
+  /** The context's one keep-alive connection pool, and plain-JSON reads and watches over it for the hot paths. */
+  transport: KubeTransport;
 }
 
 const IN_CLUSTER_CONTEXT = 'in-cluster';
@@ -80,7 +83,7 @@ export function clientsFor(context: string): KubeClients {
 
 /** Forgets the loaded kubeconfig and its clients, so the next call reads the environment again. */
 export function reloadKubeConfig(): void {
-  loaded = null;
+  forgetLoaded();
 }
 
 /**
@@ -115,10 +118,16 @@ function loadedConfig(): LoadedConfig {
   const now = Date.now();
   if (loaded && now - loaded.checkedAt >= CHANGE_CHECK_INTERVAL_MS) {
     loaded.checkedAt = now;
-    if (fileStamp(loaded.files) !== loaded.stamp) loaded = null;
+    if (fileStamp(loaded.files) !== loaded.stamp) forgetLoaded();
   }
   loaded ??= loadKubeConfig();
   return loaded;
+}
+
+/** The old clients' pooled connections are closed: they carry the old credentials and CA. */
+function forgetLoaded(): void {
+  for (const clients of loaded?.clients.values() ?? []) clients.transport.close();
+  loaded = null;
 }
 
 function fileStamp(files: string[]): string {
@@ -217,10 +226,11 @@ function makeClients(base: KubeConfig, context: Context): KubeClients {
       `the context "${context.name}" names the cluster "${context.cluster}", which the kubeconfig does not define`,
     );
   }
+  const transport = keepAliveTransport(kubeConfig, server, timeoutMs());
   const configuration = createConfiguration({
     baseServer: new ServerConfiguration(server, {}),
     authMethods: { default: kubeConfig },
-    promiseMiddleware: [requestTimeout(timeoutMs())],
+    promiseMiddleware: [requestTimeout(timeoutMs()), transport.middleware],
   });
   return {
     context: context.name,
@@ -229,6 +239,7 @@ function makeClients(base: KubeConfig, context: Context): KubeClients {
     apps: new AppsV1Api(configuration),
     batch: new BatchV1Api(configuration),
     authz: new AuthorizationV1Api(configuration),
+    transport,
   };
 }
 
