@@ -88,7 +88,7 @@ export async function readOrWarn<T>(
   }
 }
 
-function forbiddenWarning(context: string, namespace: string | null, what: ReadTopic): ApiWarning {
+export function forbiddenWarning(context: string, namespace: string | null, what: ReadTopic): ApiWarning {
   const { code, resource, loss } = CONSEQUENCE[what];
   const where = namespace === null ? 'across namespaces' : `in namespace "${namespace}"`;
   return { code, namespace, message: `the user of context "${context}" may not list ${resource} ${where}, so ${loss}` };

@@ -1,0 +1,34 @@
+import 'server-only';
+
+import type { CoreV1Event, V1Job, V1Pod, V1ReplicaSet, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import { emptyList, type CachedList } from './list-state';
+
+/** The resources one context's cache holds, each fed by its own list+watch. */
+export type CachedKind = 'pods' | 'events' | 'secrets' | 'serviceaccounts' | 'replicasets' | 'jobs';
+
+export const CACHED_KINDS: readonly CachedKind[] = ['pods', 'events', 'secrets', 'serviceaccounts', 'replicasets', 'jobs'];
+
+export interface ClusterLists {
+  pods: CachedList<V1Pod>;
+  /** Events about pods only (involvedObject.kind=Pod): the kubelet's pull errors and missing-secret warnings. */
+  events: CachedList<CoreV1Event>;
+  /** Pull-secret-typed Secrets only; no other Secret is ever cached. */
+  secrets: CachedList<V1Secret>;
+  serviceaccounts: CachedList<V1ServiceAccount>;
+  replicasets: CachedList<V1ReplicaSet>;
+  jobs: CachedList<V1Job>;
+  /** Kinds the user may not list or watch: answers degrade as the read path degrades on a 403. */
+  forbidden: ReadonlySet<CachedKind>;
+}
+
+export function emptyClusterLists(): ClusterLists {
+  return {
+    pods: emptyList(),
+    events: emptyList(),
+    secrets: emptyList(),
+    serviceaccounts: emptyList(),
+    replicasets: emptyList(),
+    jobs: emptyList(),
+    forbidden: new Set(),
+  };
+}

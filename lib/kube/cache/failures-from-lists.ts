@@ -1,0 +1,98 @@
+import 'server-only';
+
+import type { ApiWarning, PullFailure } from '../../api/types';
+import { indexSecrets } from '../credentials';
+import { byLocation, failingPods, failureItems, missingSecretWarnings } from '../failure-items';
+import { byNamespaceAndCode } from '../failures';
+import { forbiddenWarning, type NamespaceReads, type ReadTopic } from '../namespace-reads';
+import { intermediateKinds, ownerIndex } from '../owners';
+import type { CachedKind, ClusterLists } from './cluster-lists';
+import { objectsIn } from './list-state';
+
+export interface FailuresAnswer {
+  items: PullFailure[];
+  warnings: ApiWarning[];
+}
+
+/**
+ * The failures query answered from the cache, recomputing only the namespaces whose objects changed since the
+ * last answer: the diagnosis of one namespace depends on that namespace's objects alone. `invalidate` is called
+ * with each namespace a watch event changed; `invalidateAll` when the lists were replaced or permissions changed.
+ */
+export class IncrementalFailures {
+  private readonly byNamespace = new Map<string, FailuresAnswer>();
+  private readonly dirty = new Set<string>();
+  private everything = true;
+
+  constructor(private readonly context: string) {}
+
+  invalidate(namespace: string): void {
+    this.dirty.add(namespace);
+  }
+
+  invalidateAll(): void {
+    this.everything = true;
+  }
+
+  answer(lists: ClusterLists, namespace: string | null): FailuresAnswer {
+    if (this.everything) {
+      this.byNamespace.clear();
+      this.everything = false;
+      this.dirty.clear();
+    }
+    for (const name of this.dirty) this.byNamespace.delete(name);
+    this.dirty.clear();
+    const names = namespace === null ? [...lists.pods.byNamespace.keys()] : [namespace];
+    const parts = names.map((name) => {
+      let part = this.byNamespace.get(name);
+      if (!part) {
+        part = namespaceFailures(lists, name, this.context);
+        this.byNamespace.set(name, part);
+      }
+      return part;
+    });
+    return joinAnswers(parts, lists, namespace, this.context);
+  }
+}
+
+/** The whole answer computed from nothing: what the incremental answer must always equal. */
+export function failuresFromLists(lists: ClusterLists, namespace: string | null, context: string): FailuresAnswer {
+  const names = namespace === null ? [...lists.pods.byNamespace.keys()] : [namespace];
+  return joinAnswers(names.map((name) => namespaceFailures(lists, name, context)), lists, namespace, context);
+}
+
+function joinAnswers(parts: FailuresAnswer[], lists: ClusterLists, namespace: string | null, context: string): FailuresAnswer {
+  const warnings = parts.flatMap((part) => part.warnings);
+  // The read path lists the missing-secret warnings across the query's scope once, before any namespace.
+  if (lists.forbidden.has('events')) warnings.push(forbiddenWarning(context, namespace, 'missing-secret warnings'));
+  return { items: parts.flatMap((part) => part.items).sort(byLocation), warnings: warnings.sort(byNamespaceAndCode) };
+}
+
+/** One namespace's failures, with the warnings the read path would give for it (only when something fails there). */
+function namespaceFailures(lists: ClusterLists, namespace: string, context: string): FailuresAnswer {
+  const pods = objectsIn(lists.pods, namespace);
+  const events = lists.forbidden.has('events') ? [] : objectsIn(lists.events, namespace);
+  const warned = missingSecretWarnings(events);
+  const failing = [...failingPods(pods, warned).keys()];
+  if (failing.length === 0) return { items: [], warnings: [] };
+  const warnings: ApiWarning[] = [];
+  const readable = <T>(kind: CachedKind, topic: ReadTopic, read: () => T): T | null => {
+    if (!lists.forbidden.has(kind)) return read();
+    warnings.push(forbiddenWarning(context, namespace, topic));
+    return null;
+  };
+  const kinds = intermediateKinds(failing);
+  const secrets = readable('secrets', 'secrets', () => indexSecrets(objectsIn(lists.secrets, namespace)));
+  const accounts = readable('serviceaccounts', 'service accounts', () => objectsIn(lists.serviceaccounts, namespace));
+  const replicaSets = kinds.has('ReplicaSet') ? readable('replicasets', 'ReplicaSets', () => objectsIn(lists.replicasets, namespace)) : null;
+  const jobs = kinds.has('Job') ? readable('jobs', 'Jobs', () => objectsIn(lists.jobs, namespace)) : null;
+  const reads: NamespaceReads = {
+    events: readable('events', 'events', () => events),
+    credentials: {
+      secrets,
+      serviceAccounts: accounts && new Map(accounts.map((account) => [account.metadata?.name ?? '', account])),
+    },
+    owners: ownerIndex(replicaSets ?? [], jobs ?? []),
+  };
+  return { items: failureItems(pods, warned, new Map([[namespace, reads]])), warnings };
+}
