@@ -85,6 +85,14 @@ export interface FailuresResponse {
   /** When the cluster was read. */
   fetchedAt: string;
   warnings: ApiWarning[];
+  /** How the answer was made: from the watch-fed cache (cluster-wide or per namespace) or read for this request. */
+  live?: LiveState;
+}
+
+export interface LiveState {
+  mode: 'cluster-watch' | 'namespace-watch' | 'read-per-request';
+  /** Said to the person when the mode is not the cluster-wide watch: why, and what it costs. */
+  notice: string | null;
 }
 
 export type ContainerType = 'init' | 'regular' | 'ephemeral';

@@ -24,6 +24,8 @@ import { keepAliveTransport, type KubeTransport } from './transport';
 /** The API clients of one kubeconfig context, created once and shared by every request. */
 export interface KubeClients {
   context: string;
+  /** The context's own namespace, as kubectl defaults to it; null when it names none. */
+  namespace: string | null;
   /** The cluster's API server URL, named in error messages. */
   server: string;
   core: CoreV1Api;
@@ -234,6 +236,7 @@ function makeClients(base: KubeConfig, context: Context): KubeClients {
   });
   return {
     context: context.name,
+    namespace: context.namespace ?? null,
     server,
     core: new CoreV1Api(configuration),
     apps: new AppsV1Api(configuration),

@@ -16,9 +16,10 @@ export interface KubeTransport {
   getJson<T>(path: string, signal?: AbortSignal): Promise<T>;
   /**
    * A watch: one JSON value per line handed to `onLine` as it arrives; resolves when the server ends the stream,
-   * rejects on a transport error or a non-200 answer (an ApiException, as client-node throws them).
+   * rejects on a transport error or a non-200 answer (an ApiException, as client-node throws them). `onOpen`
+   * is called once the server has accepted the watch.
    */
-  watch(path: string, onLine: (value: unknown) => void, signal: AbortSignal): Promise<void>;
+  watch(path: string, onLine: (value: unknown) => void, signal: AbortSignal, onOpen?: () => void): Promise<void>;
   /** Puts the shared agent on every typed client-node request of the context. */
   middleware: { pre(request: RequestContext): Promise<RequestContext>; post(response: ResponseContext): Promise<ResponseContext> };
   /** Closes the pooled sockets (the kubeconfig changed, or the context is dropped). */
@@ -62,9 +63,10 @@ export function keepAliveTransport(kubeConfig: KubeConfig, server: string, timeo
       if (!isOk(response)) throw apiException(response, text);
       return JSON.parse(text) as T;
     },
-    async watch(path, onLine, signal) {
+    async watch(path, onLine, signal, onOpen) {
       const response = await request(path, signal);
       if (!isOk(response)) throw apiException(response, await readText(response));
+      onOpen?.();
       await readLines(response, onLine);
     },
     middleware: {

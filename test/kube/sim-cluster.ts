@@ -23,6 +23,28 @@ export const VIEWER: SimUser = {
   ],
 };
 
+/** May list everything the viewer may, but watch nothing: the cache falls back to reading per request. */
+export const LISTER: SimUser = {
+  name: 'sim-lister',
+  username: 'system:serviceaccount:default:lister',
+  token: 'lister-token-5b1d',
+  rules: [
+    { verbs: ['get', 'list'], apiGroups: [''], resources: ['pods', 'events', 'serviceaccounts', 'namespaces'] },
+    { verbs: ['get', 'list'], apiGroups: ['apps', 'batch'], resources: ['*'] },
+  ],
+};
+
+/** May read and watch only in "shop", and list the namespaces: the cache watches that namespace alone. */
+export const SHOP_TEAM: SimUser = {
+  name: 'sim-shop-team',
+  username: 'system:serviceaccount:shop:team',
+  token: 'shop-team-token-9a4c',
+  rules: [
+    { verbs: ['list'], apiGroups: [''], resources: ['namespaces'] },
+    { verbs: ['get', 'list', 'watch'], apiGroups: ['', 'apps', 'batch'], resources: ['*'], namespaces: ['shop'] },
+  ],
+};
+
 /** In the kubeconfig, unknown to the API server: every request answers 401. */
 export const STRANGER: SimUser = { name: 'sim-stranger', username: 'nobody', token: 'revoked-token-0000', rules: [] };
 
@@ -32,26 +54,35 @@ export interface SimCluster {
   store: ObjectStore;
   server: RunningApiServer;
   kubeconfig: string;
+  /** Stops the API server and starts it again on the same port and certificate, with the same store. */
+  restart(whileDown?: (store: ObjectStore) => void): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startSimCluster(seed: (store: ObjectStore) => void = seedPullFailures): Promise<SimCluster> {
+/** `moreUsers` join the admin, the viewer and the stranger in the kubeconfig and on the server. */
+export async function startSimCluster(seed: (store: ObjectStore) => void = seedPullFailures, moreUsers: SimUser[] = []): Promise<SimCluster> {
   const store = new ObjectStore();
   seed(store);
   const tls = generateServingCertificate();
-  const server = await startApiServer({ store, users: [ADMIN, VIEWER], port: 0, admit: (_resource, object) => object, tls });
+  const start = (port: number) => startApiServer({ store, users: [ADMIN, VIEWER, ...moreUsers], port, admit: (_resource, object) => object, tls });
   const directory = mkdtempSync(join(tmpdir(), 'pullfix-kube-'));
   const kubeconfig = join(directory, 'kubeconfig');
-  writeKubeconfig(kubeconfig, server.url, tls.caPem, [ADMIN, VIEWER, STRANGER], 'default');
-  return {
+  const cluster: SimCluster = {
     store,
-    server,
+    server: await start(0),
     kubeconfig,
+    restart: async (whileDown) => {
+      await cluster.server.close();
+      whileDown?.(store);
+      cluster.server = await start(Number(new URL(cluster.server.url).port));
+    },
     close: async () => {
-      await server.close();
+      await cluster.server.close();
       rmSync(directory, { recursive: true, force: true });
     },
   };
+  writeKubeconfig(kubeconfig, cluster.server.url, tls.caPem, [ADMIN, VIEWER, ...moreUsers, STRANGER], 'default');
+  return cluster;
 }
 
 export const MESSAGES = {

@@ -1,0 +1,173 @@
+import 'server-only';
+
+import type { KubeClients } from '../config';
+import { toKubeError } from '../errors';
+import type { RawList } from '../transport';
+import { CACHED_KINDS, emptyClusterLists, type CachedKind, type ClusterLists } from './cluster-lists';
+import { IncrementalFailures } from './failures-from-lists';
+import { Informer, type InformerHealth } from './informer';
+import type { CachedObject, CachedList } from './list-state';
+import { trimEvent, trimJob, trimPod, trimReplicaSet, trimSecret, trimServiceAccount } from './trim';
+
+/**
+ * How the context's answers are made: one watch per resource across the cluster; one per namespace when the
+ * user may not watch cluster-wide; or, when it may not watch pods at all, a read per request as before.
+ */
+export type CacheMode = 'cluster-watch' | 'namespace-watch' | 'read-per-request';
+
+export interface CacheHealth {
+  context: string;
+  mode: CacheMode;
+  namespaces: string[] | null;
+  kinds: Record<string, InformerHealth[]>;
+}
+
+/** What is watched for each cached kind; Secrets are watched once per pull-secret type (a field selector cannot OR). */
+const SOURCES: Record<CachedKind, { group: string; resource: string; fieldSelectors: (string | undefined)[]; trim: (object: never) => CachedObject }> = {
+  pods: { group: '/api/v1', resource: 'pods', fieldSelectors: [undefined], trim: trimPod },
+  events: { group: '/api/v1', resource: 'events', fieldSelectors: ['involvedObject.kind=Pod'], trim: trimEvent },
+  secrets: {
+    group: '/api/v1',
+    resource: 'secrets',
+    fieldSelectors: ['type=kubernetes.io/dockerconfigjson', 'type=kubernetes.io/dockercfg'],
+    trim: trimSecret,
+  },
+  serviceaccounts: { group: '/api/v1', resource: 'serviceaccounts', fieldSelectors: [undefined], trim: trimServiceAccount },
+  replicasets: { group: '/apis/apps/v1', resource: 'replicasets', fieldSelectors: [undefined], trim: trimReplicaSet },
+  jobs: { group: '/apis/batch/v1', resource: 'jobs', fieldSelectors: [undefined], trim: trimJob },
+};
+
+export interface ContextCacheOptions {
+  watchTimeoutSeconds?: number;
+}
+
+/**
+ * One context's cluster state, fed by list+watch, shared by every request and every open page. `ready` settles
+ * once every informer has listed or been refused, and the mode is known.
+ */
+export class ContextCache {
+  readonly lists: ClusterLists = emptyClusterLists();
+  readonly failures: IncrementalFailures;
+  mode: CacheMode = 'cluster-watch';
+  namespaces: string[] | null = null;
+  readonly ready: Promise<void>;
+  private informers = new Map<CachedKind, Informer<CachedObject>[]>();
+  private readonly listeners = new Set<(namespace: string | null) => void>();
+  private stopped = false;
+
+  constructor(
+    readonly clients: KubeClients,
+    private readonly options: ContextCacheOptions = {},
+  ) {
+    this.failures = new IncrementalFailures(clients.context);
+    this.ready = this.start();
+  }
+
+  /** Called with the namespace whose state changed (null: anything may have). */
+  subscribe(listener: (namespace: string | null) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const informers of this.informers.values()) for (const informer of informers) informer.stop();
+    this.informers.clear();
+  }
+
+  health(): CacheHealth {
+    const kinds: Record<string, InformerHealth[]> = {};
+    for (const [kind, informers] of this.informers) kinds[kind] = informers.map((informer) => informer.health());
+    return { context: this.clients.context, mode: this.mode, namespaces: this.namespaces, kinds };
+  }
+
+  /** Cluster-wide first; per namespace when pods cannot be watched cluster-wide; else reads per request. */
+  private async start(): Promise<void> {
+    if (await this.watchIn(null)) return;
+    const namespaces = await this.visibleNamespaces();
+    if (!this.stopped && namespaces.length > 0 && (await this.watchIn(namespaces))) {
+      this.mode = 'namespace-watch';
+      return;
+    }
+    this.mode = 'read-per-request';
+  }
+
+  /** Starts every kind's informers in the scope; false (and nothing left running) when pods are refused. */
+  private async watchIn(namespaces: string[] | null): Promise<boolean> {
+    const scopes = namespaces ?? [null];
+    for (const kind of CACHED_KINDS) {
+      const source = SOURCES[kind];
+      this.informers.set(
+        kind,
+        scopes.flatMap((namespace) =>
+          source.fieldSelectors.map((fieldSelector) =>
+            new Informer({
+              clients: this.clients,
+              namespace,
+              path: namespace === null ? `${source.group}/${source.resource}` : `${source.group}/namespaces/${encodeURIComponent(namespace)}/${source.resource}`,
+              fieldSelector,
+              trim: source.trim,
+              watchTimeoutSeconds: this.options.watchTimeoutSeconds,
+              onChange: (changed) => this.changed(kind, changed),
+            }).start(),
+          ),
+        ),
+      );
+    }
+    await Promise.all([...this.informers.values()].flat().map((informer) => informer.synced));
+    const refused = new Set((this.informers.get('pods') ?? []).filter((informer) => informer.refused).map((informer) => informer.namespace));
+    if (refused.size === scopes.length) {
+      this.stop();
+      this.stopped = false;
+      return false;
+    }
+    // Per namespace, only the namespaces whose pods the user may watch are kept.
+    for (const [kind, informers] of this.informers) {
+      for (const informer of informers) if (refused.has(informer.namespace)) informer.stop();
+      this.informers.set(kind, informers.filter((informer) => !refused.has(informer.namespace)));
+    }
+    if (namespaces) this.namespaces = namespaces.filter((namespace) => !refused.has(namespace));
+    this.lists.forbidden = new Set(CACHED_KINDS.filter((kind) => this.informers.get(kind)?.some((informer) => informer.refused)));
+    for (const kind of CACHED_KINDS) this.merge(kind, null);
+    this.failures.invalidateAll();
+    return true;
+  }
+
+  /** The namespaces the user may list, else the context's own namespace. */
+  private async visibleNamespaces(): Promise<string[]> {
+    try {
+      const list = await this.clients.transport.getJson<RawList<{ metadata?: { name?: string } }>>('/api/v1/namespaces');
+      return list.items.map((namespace) => namespace.metadata?.name ?? '').filter(Boolean);
+    } catch (error) {
+      if (toKubeError(error, this.clients).code !== 'forbidden') return [];
+      return this.clients.namespace ? [this.clients.namespace] : [];
+    }
+  }
+
+  private changed(kind: CachedKind, namespace: string | null): void {
+    this.merge(kind, namespace);
+    if (namespace === null) this.failures.invalidateAll();
+    else this.failures.invalidate(namespace);
+    for (const listener of this.listeners) listener(namespace);
+  }
+
+  /**
+   * The merged view of a kind: the one cluster-wide informer's own list when there is one (no copy), else per
+   * namespace the union of the informers' objects there (one per namespace, or one per secret type).
+   */
+  private merge(kind: CachedKind, namespace: string | null): void {
+    const informers = this.informers.get(kind) ?? [];
+    const merged = this.lists[kind] as CachedList<CachedObject>;
+    const [only] = informers;
+    if (informers.length === 1 && only) {
+      merged.byNamespace = only.list.byNamespace;
+      return;
+    }
+    const names = namespace === null ? new Set([...merged.byNamespace.keys(), ...informers.flatMap((informer) => [...informer.list.byNamespace.keys()])]) : [namespace];
+    for (const name of names) {
+      const maps = informers.flatMap((informer) => informer.list.byNamespace.get(name) ?? []);
+      if (maps.length === 0) merged.byNamespace.delete(name);
+      else merged.byNamespace.set(name, maps.length === 1 ? maps[0]! : new Map(maps.flatMap((map) => [...map])));
+    }
+  }
+}

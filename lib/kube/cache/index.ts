@@ -1,0 +1,111 @@
+import 'server-only';
+
+import type { FailuresResponse, LiveState } from '../../api/types';
+import { clientsFor } from '../config';
+import { listPullFailures } from '../failures';
+import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
+
+export interface Clock {
+  now(): number;
+}
+
+/** A context's cache is dropped this long after its last use (PULLFIX_CACHE_IDLE_MS), its watches closed. */
+const DEFAULT_IDLE_MS = 10 * 60_000;
+const SWEEP_INTERVAL_MS = 30_000;
+
+/**
+ * The caches of the contexts in use, one each: started on first use, dropped when idle, replaced when the
+ * kubeconfig changed (new clients mean new credentials). On the read-per-request fallback, identical queries
+ * in flight at once share one read.
+ */
+export class CacheRegistry {
+  private readonly caches = new Map<string, { cache: ContextCache; lastUsed: number }>();
+  private readonly inFlight = new Map<string, Promise<FailuresResponse>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly idleMs: number,
+    private readonly options: ContextCacheOptions = {},
+  ) {}
+
+  /** The context's cache, started now if it was not running; throws KubeError 'unknown-context'. */
+  cacheFor(context: string): ContextCache {
+    const clients = clientsFor(context);
+    const held = this.caches.get(context);
+    if (held && held.cache.clients === clients) {
+      held.lastUsed = this.clock.now();
+      return held.cache;
+    }
+    held?.cache.stop();
+    const cache = new ContextCache(clients, this.options);
+    this.caches.set(context, { cache, lastUsed: this.clock.now() });
+    return cache;
+  }
+
+  /** The failures query from the cache, or read for this request when the cache cannot watch. */
+  async failures(context: string, namespace: string | null): Promise<FailuresResponse> {
+    const cache = this.cacheFor(context);
+    await cache.ready;
+    const live = liveState(cache);
+    if (cache.mode === 'read-per-request') return { ...(await this.coalesced(context, namespace)), live };
+    const answer = cache.failures.answer(cache.lists, namespace);
+    return { items: answer.items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
+  }
+
+  /** Drops the caches not used for the idle period. */
+  sweep(): void {
+    const now = this.clock.now();
+    for (const [context, held] of this.caches) {
+      if (now - held.lastUsed < this.idleMs) continue;
+      held.cache.stop();
+      this.caches.delete(context);
+    }
+  }
+
+  health(): CacheHealth[] {
+    return [...this.caches.values()].map((held) => held.cache.health());
+  }
+
+  stopAll(): void {
+    for (const held of this.caches.values()) held.cache.stop();
+    this.caches.clear();
+  }
+
+  private coalesced(context: string, namespace: string | null): Promise<FailuresResponse> {
+    const key = `${context}\u0000${namespace ?? ''}`;
+    let pending = this.inFlight.get(key);
+    if (!pending) {
+      pending = listPullFailures(context, namespace).finally(() => this.inFlight.delete(key));
+      this.inFlight.set(key, pending);
+    }
+    return pending;
+  }
+}
+
+export function liveState(cache: ContextCache): LiveState {
+  const who = `the user of context "${cache.clients.context}"`;
+  switch (cache.mode) {
+    case 'cluster-watch':
+      return { mode: cache.mode, notice: null };
+    case 'namespace-watch':
+      return {
+        mode: cache.mode,
+        notice: `${who} may not watch pods across namespaces: watching ${cache.namespaces?.join(', ')} one by one, so pods elsewhere are not shown`,
+      };
+    case 'read-per-request':
+      return { mode: cache.mode, notice: `${who} may not watch pods, so the cluster is read again on every refresh instead of updated live` };
+  }
+}
+
+let shared: CacheRegistry | null = null;
+
+/** The server's one registry, with its idle sweep on a timer that does not keep the process alive. */
+export function cacheRegistry(): CacheRegistry {
+  if (!shared) {
+    const configured = Number(process.env.PULLFIX_CACHE_IDLE_MS);
+    const registry = new CacheRegistry({ now: () => Date.now() }, Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_MS);
+    setInterval(() => registry.sweep(), SWEEP_INTERVAL_MS).unref();
+    shared = registry;
+  }
+  return shared;
+}
