@@ -4,7 +4,7 @@ import { reloadKubeConfig } from '../../lib/kube/config';
 import { CacheRegistry } from '../../lib/kube/cache';
 import { listPullFailures } from '../../lib/kube/failures';
 import type { ObjectStore } from '../../sim/store';
-import { ADMIN, LISTER, SHOP_TEAM, VIEWER, startSimCluster, type SimCluster } from './sim-cluster';
+import { ADMIN, LISTER, SHOP_TEAM, STRANGER, VIEWER, startSimCluster, type SimCluster } from './sim-cluster';
 
 let cluster: SimCluster;
 let now = Date.parse('2026-11-26T10:00:00Z');
@@ -80,12 +80,15 @@ describe('the watch-fed cache', () => {
     await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, 'shop'))).not.toContain('shop/web-7d4b9c8f6d-q8m4z'));
   });
 
-  it('survives a restart of the API server, catching up with what changed while it was down', async () => {
+  it('says the cluster is unreachable while it is down, and catches up with what changed once it is back', async () => {
     newRegistry();
     const before = await registry.failures(ADMIN.name, null);
     const [gone] = failingPods(before).filter((pod) => pod.startsWith('jobs/'));
     expect(gone).toBeDefined();
-    await cluster.restart((store) => endFailure(store, 'jobs', gone!.split('/')[1]!));
+    await cluster.restart(async (store) => {
+      endFailure(store, 'jobs', gone!.split('/')[1]!);
+      await vi.waitFor(() => expect(registry.failures(ADMIN.name, null)).rejects.toMatchObject({ code: 'unreachable', status: 502 }));
+    });
     await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, null))).not.toContain(gone), { timeout: 15_000 });
     expect(registry.health()[0]!.kinds.pods![0]!.relists).toBeGreaterThanOrEqual(2);
   });
@@ -110,6 +113,12 @@ describe('the watch-fed cache', () => {
     expect(answer.live?.mode).toBe('namespace-watch');
     expect(answer.live?.notice).toContain('watching shop one by one');
     expect(comparable(answer)).toEqual(comparable(await listPullFailures(SHOP_TEAM.name, 'shop')));
+  });
+
+  it('fails the first answer with the cluster error, and tries again on the next use', async () => {
+    newRegistry();
+    await expect(registry.failures(STRANGER.name, null)).rejects.toMatchObject({ code: 'unauthorized', status: 401 });
+    expect(registry.health()).toEqual([]);
   });
 
   it('is dropped after the idle period, and started again on the next use', async () => {

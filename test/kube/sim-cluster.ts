@@ -55,7 +55,7 @@ export interface SimCluster {
   server: RunningApiServer;
   kubeconfig: string;
   /** Stops the API server and starts it again on the same port and certificate, with the same store. */
-  restart(whileDown?: (store: ObjectStore) => void): Promise<void>;
+  restart(whileDown?: (store: ObjectStore) => void | Promise<void>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,7 +73,7 @@ export async function startSimCluster(seed: (store: ObjectStore) => void = seedP
     kubeconfig,
     restart: async (whileDown) => {
       await cluster.server.close();
-      whileDown?.(store);
+      await whileDown?.(store);
       cluster.server = await start(Number(new URL(cluster.server.url).port));
     },
     close: async () => {

@@ -1,7 +1,7 @@
 import 'server-only';
 
 import type { KubeClients } from '../config';
-import { toKubeError } from '../errors';
+import { toKubeError, type KubeError } from '../errors';
 import type { RawList } from '../transport';
 import { CACHED_KINDS, emptyClusterLists, type CachedKind, type ClusterLists } from './cluster-lists';
 import { IncrementalFailures } from './failures-from-lists';
@@ -75,6 +75,12 @@ export class ContextCache {
     this.informers.clear();
   }
 
+  /** The error since which pods have not been current (the API server is down or refuses): answers wait for it. */
+  outage(): KubeError | null {
+    for (const informer of this.informers.get('pods') ?? []) if (informer.outage) return informer.outage;
+    return null;
+  }
+
   health(): CacheHealth {
     const kinds: Record<string, InformerHealth[]> = {};
     for (const [kind, informers] of this.informers) kinds[kind] = informers.map((informer) => informer.health());
@@ -114,7 +120,12 @@ export class ContextCache {
         ),
       );
     }
-    await Promise.all([...this.informers.values()].flat().map((informer) => informer.synced));
+    try {
+      await Promise.all([...this.informers.values()].flat().map((informer) => informer.synced));
+    } catch (error) {
+      this.stop();
+      throw error;
+    }
     const refused = new Set((this.informers.get('pods') ?? []).filter((informer) => informer.refused).map((informer) => informer.namespace));
     if (refused.size === scopes.length) {
       this.stop();

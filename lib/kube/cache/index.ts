@@ -44,12 +44,26 @@ export class CacheRegistry {
 
   /** The failures query from the cache, or read for this request when the cache cannot watch. */
   async failures(context: string, namespace: string | null): Promise<FailuresResponse> {
-    const cache = this.cacheFor(context);
-    await cache.ready;
+    const cache = await this.readyCache(context);
     const live = liveState(cache);
     if (cache.mode === 'read-per-request') return { ...(await this.coalesced(context, namespace)), live };
+    // The page keeps what it last showed and says the refresh failed, as it does when a read fails.
+    const outage = cache.outage();
+    if (outage) throw outage;
     const answer = cache.failures.answer(cache.lists, namespace);
     return { items: answer.items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
+  }
+
+  /** The context's cache once it has listed; a cache whose first list failed is dropped, so the next use retries. */
+  private async readyCache(context: string): Promise<ContextCache> {
+    const cache = this.cacheFor(context);
+    try {
+      await cache.ready;
+    } catch (error) {
+      if (this.caches.get(context)?.cache === cache) this.caches.delete(context);
+      throw error;
+    }
+    return cache;
   }
 
   /** Drops the caches not used for the idle period. */

@@ -50,10 +50,16 @@ export class Informer<T extends CachedObject> {
   private relists = 0;
   private lastError: KubeError | null = null;
   private readonly stopper = new AbortController();
+  private hasListed = false;
   private resolveSynced!: () => void;
-  /** Settles when the first list arrived and its watch was accepted, or when either was refused. */
-  readonly synced = new Promise<void>((resolve) => {
+  private rejectSynced!: (error: KubeError) => void;
+  /**
+   * Resolves when the first list arrived and its watch was accepted, or when either was refused (403); rejects
+   * when the first list failed otherwise (the informer has then stopped: nothing was ever current).
+   */
+  readonly synced = new Promise<void>((resolve, reject) => {
     this.resolveSynced = resolve;
+    this.rejectSynced = reject;
   });
 
   constructor(private readonly options: InformerOptions<T>) {}
@@ -74,6 +80,11 @@ export class Informer<T extends CachedObject> {
 
   get refused(): boolean {
     return this.state === 'forbidden';
+  }
+
+  /** Why the objects held may be out of date: the error since which the informer has been retrying. */
+  get outage(): KubeError | null {
+    return this.state === 'retrying' ? this.lastError : null;
   }
 
   health(): InformerHealth {
@@ -104,6 +115,10 @@ export class Informer<T extends CachedObject> {
           this.resolveSynced();
           return;
         }
+        if (!this.hasListed) {
+          this.rejectSynced(this.lastError);
+          return;
+        }
         // As the reflector does: after a failed request nothing is known to be current, so list again.
         this.state = 'retrying';
         mustList = true;
@@ -126,6 +141,7 @@ export class Informer<T extends CachedObject> {
       next = page.metadata?.continue || undefined;
     } while (next);
     this.list = listFrom(items, resourceVersion);
+    this.hasListed = true;
     this.relists += 1;
     this.state = 'synced';
     this.options.onChange(null);
@@ -168,7 +184,7 @@ function isObjectEvent<T>(event: WatchEvent<T>): event is Extract<WatchEvent<T>,
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
+    const timer = setTimeout(resolve, ms).unref();
     signal.addEventListener('abort', () => {
       clearTimeout(timer);
       resolve();

@@ -2,11 +2,11 @@ import type { NextRequest } from 'next/server';
 import type { FailuresResponse } from '@/lib/api/types';
 import { parseInput, respond } from '@/lib/api/respond';
 import { contextParams, failuresQuery } from '@/lib/api/validation';
-import { listPullFailures } from '@/lib/kube/failures';
+import { cacheRegistry } from '@/lib/kube/cache';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/contexts/{context}/failures?namespace=: every container that cannot pull its image. */
+/** GET /api/contexts/{context}/failures?namespace=: every container that cannot pull its image, from the context's cache. */
 export async function GET(
   request: NextRequest,
   { params }: { params: Promise<{ context: string }> },
@@ -16,6 +16,6 @@ export async function GET(
     const { namespace } = parseInput(failuresQuery, {
       namespace: request.nextUrl.searchParams.get('namespace'),
     });
-    return listPullFailures(context, namespace);
+    return cacheRegistry().failures(context, namespace);
   });
 }
