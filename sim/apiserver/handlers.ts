@@ -124,13 +124,17 @@ function listObjects(request: ResourceRequest): HandlerResult {
   const matches = listFilter(info, query);
   const token = query.get('continue') ? decodeContinue(query.get('continue')!) : null;
   const resourceVersion = token?.resourceVersion ?? store.resourceVersion;
-  let items = request.lists.list(info.resource, storeNamespace(info)).filter(matches);
-  if (token) items = items.filter((object) => objectKey(object) > token.after);
-  const limit = Number(query.get('limit') ?? '0');
+  const requested = Number(query.get('limit') ?? '0');
+  const limit = Number.isInteger(requested) && requested > 0 ? requested : Infinity;
+  const selective = query.has('labelSelector') || query.has('fieldSelector');
+  const { items, remaining } = request.lists.page(info.resource, {
+    namespace: storeNamespace(info),
+    after: token?.after,
+    limit,
+    matches: selective ? matches : undefined,
+  });
   const metadata: Record<string, unknown> = { resourceVersion };
-  if (Number.isInteger(limit) && limit > 0 && items.length > limit) {
-    const remaining = items.length - limit;
-    items = items.slice(0, limit);
+  if (remaining > 0) {
     metadata.continue = encodeContinue({ resourceVersion, after: objectKey(items[items.length - 1]!) });
     metadata.remainingItemCount = remaining;
   }

@@ -37,6 +37,34 @@ describe('ListCache', () => {
     );
   });
 
+  it('pages through exactly what a full list holds, for any page size, namespace and filter', () => {
+    const seed = fc.uniqueArray(fc.record({ namespace: fc.constantFrom('a', 'b', 'a-b', 'b0'), name: fc.constantFrom('x', 'y', 'z', 'x1', 'x-1') }), {
+      selector: (entry) => `${entry.namespace}/${entry.name}`,
+      maxLength: 20,
+    });
+    const key = (object: KubeObject) => `${object.metadata.namespace}/${object.metadata.name}`;
+    fc.assert(
+      fc.property(seed, fc.integer({ min: 1, max: 6 }), fc.constantFrom(undefined, 'a', 'b', 'b0'), fc.boolean(), (entries, limit, namespace, filtered) => {
+        const store = new ObjectStore();
+        entries.forEach((entry, index) => store.create('secrets', secret(entry.namespace, entry.name, index)));
+        const cache = new ListCache(store, ['secrets']);
+        const matches = filtered ? (object: KubeObject) => object.metadata.name.startsWith('x') : undefined;
+        const expected = store.list('secrets', namespace).filter((object) => !matches || matches(object));
+        const seen: KubeObject[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = cache.page('secrets', { namespace, after, limit, matches });
+          seen.push(...page.items);
+          expect(page.remaining).toBe(expected.length - seen.length);
+          if (page.remaining === 0) break;
+          after = key(page.items.at(-1)!);
+        }
+        expect(seen).toEqual(expected);
+        cache.close();
+      }),
+    );
+  });
+
   it('ignores resources it was not asked to track, and stops following the store once closed', () => {
     const store = new ObjectStore();
     const cache = new ListCache(store, ['secrets']);
