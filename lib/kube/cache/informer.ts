@@ -33,7 +33,8 @@ export interface InformerOptions<T extends CachedObject> {
 
 const PAGE_SIZE = 500;
 const FIRST_BACKOFF_MS = 500;
-const MAX_BACKOFF_MS = 30_000;
+// Short enough that a cluster back from an outage shows on the page within a refresh or two.
+const MAX_BACKOFF_MS = 8_000;
 const DEFAULT_WATCH_TIMEOUT_SECONDS = 290;
 
 /**
