@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event } from '@kubernetes/client-node';
 import type { ApiWarning, FailuresResponse } from '../api/types';
 import { clientsFor, type KubeClients } from './config';
 import { failingPods, failureItems, missingSecretWarnings } from './failure-items';

@@ -4,10 +4,9 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeKubeconfig } from '../../sim/kubeconfig';
-import { generateServingCertificate } from '../../sim/tls';
+import { generateServingCertificate, writeKubeconfig } from '../../sim/testing';
 import { clientsFor, reloadKubeConfig } from './config';
-import { toKubeError } from './errors';
+import { toApiError } from './errors';
 
 /**
  * An API server stand-in that counts TLS connections and the bearer tokens it sees: enough to tell whether
@@ -82,10 +81,10 @@ describe('one keep-alive transport per context', () => {
     expect(list.items[0]?.metadata.creationTimestamp).toBe('2026-01-02T03:04:05Z');
   });
 
-  it('turns a refusal into the same KubeError as the typed path', async () => {
+  it('turns a refusal into the same ApiError as the typed path', async () => {
     const clients = clientsFor('u');
-    const raw = await clients.transport.getJson('/api/v1/namespaces/gone/pods').catch((error: unknown) => toKubeError(error, clients));
-    const typed = await clients.core.listNamespacedPod({ namespace: 'gone' }).catch((error: unknown) => toKubeError(error, clients));
+    const raw = await clients.transport.getJson('/api/v1/namespaces/gone/pods').catch((error: unknown) => toApiError(error, clients));
+    const typed = await clients.core.listNamespacedPod({ namespace: 'gone' }).catch((error: unknown) => toApiError(error, clients));
     expect(raw).toMatchObject({ code: 'forbidden', status: 403, reason: 'Forbidden' });
     expect((raw as Error).message).toBe((typed as Error).message);
   });

@@ -125,7 +125,7 @@ async function readLines(response: IncomingMessage, onLine: (value: unknown) => 
   if (last) onLine(JSON.parse(last));
 }
 
-/** The same error client-node throws for a non-2xx answer, so toKubeError maps both paths alike. */
+/** The same error client-node throws for a non-2xx answer, so toApiError maps both paths alike. */
 function apiException(response: IncomingMessage, body: string): ApiException<string> {
   const headers = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]));
   return new ApiException(response.statusCode ?? 0, `HTTP-Code: ${response.statusCode}`, body, headers);

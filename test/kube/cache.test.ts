@@ -3,7 +3,7 @@ import type { FailuresResponse } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { CacheRegistry } from '../../lib/kube/cache';
 import { listPullFailures } from '../../lib/kube/failures';
-import type { ObjectStore } from '../../sim/store';
+import type { ObjectStore } from '../../sim/testing';
 import { ADMIN, LISTER, SHOP_TEAM, STRANGER, VIEWER, startSimCluster, type SimCluster } from './sim-cluster';
 
 let cluster: SimCluster;

@@ -1,7 +1,8 @@
 import 'server-only';
 
 import type { KubeClients } from '../config';
-import { toKubeError, type KubeError } from '../errors';
+import type { ApiError } from '../../api/errors';
+import { toApiError } from '../errors';
 import type { RawList } from '../transport';
 import { CACHED_KINDS, emptyClusterLists, type CachedKind, type ClusterLists } from './cluster-lists';
 import { IncrementalFailures } from './failures-from-lists';
@@ -76,7 +77,7 @@ export class ContextCache {
   }
 
   /** The error since which pods have not been current (the API server is down or refuses): answers wait for it. */
-  outage(): KubeError | null {
+  outage(): ApiError | null {
     for (const informer of this.informers.get('pods') ?? []) if (informer.outage) return informer.outage;
     return null;
   }
@@ -150,7 +151,7 @@ export class ContextCache {
       const list = await this.clients.transport.getJson<RawList<{ metadata?: { name?: string } }>>('/api/v1/namespaces');
       return list.items.map((namespace) => namespace.metadata?.name ?? '').filter(Boolean);
     } catch (error) {
-      if (toKubeError(error, this.clients).code !== 'forbidden') return [];
+      if (toApiError(error, this.clients).code !== 'forbidden') return [];
       return this.clients.namespace ? [this.clients.namespace] : [];
     }
   }

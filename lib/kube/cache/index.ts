@@ -28,7 +28,7 @@ export class CacheRegistry {
     private readonly options: ContextCacheOptions = {},
   ) {}
 
-  /** The context's cache, started now if it was not running; throws KubeError 'unknown-context'. */
+  /** The context's cache, started now if it was not running; throws ApiError 'unknown-context'. */
   cacheFor(context: string): ContextCache {
     const clients = clientsFor(context);
     const held = this.caches.get(context);

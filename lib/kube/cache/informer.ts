@@ -1,7 +1,8 @@
 import 'server-only';
 
 import type { KubeClients } from '../config';
-import { toKubeError, type KubeError } from '../errors';
+import type { ApiError } from '../../api/errors';
+import { toApiError } from '../errors';
 import type { RawList } from '../transport';
 import { applyWatchEvent, listFrom, type CachedList, type CachedObject, type WatchEvent } from './list-state';
 
@@ -49,11 +50,11 @@ export class Informer<T extends CachedObject> {
   private state: InformerState = 'syncing';
   private watchRestarts = 0;
   private relists = 0;
-  private lastError: KubeError | null = null;
+  private lastError: ApiError | null = null;
   private readonly stopper = new AbortController();
   private hasListed = false;
   private resolveSynced!: () => void;
-  private rejectSynced!: (error: KubeError) => void;
+  private rejectSynced!: (error: ApiError) => void;
   /**
    * Resolves when the first list arrived and its watch was accepted, or when either was refused (403); rejects
    * when the first list failed otherwise (the informer has then stopped: nothing was ever current).
@@ -84,7 +85,7 @@ export class Informer<T extends CachedObject> {
   }
 
   /** Why the objects held may be out of date: the error since which the informer has been retrying. */
-  get outage(): KubeError | null {
+  get outage(): ApiError | null {
     return this.state === 'retrying' ? this.lastError : null;
   }
 
@@ -110,7 +111,7 @@ export class Informer<T extends CachedObject> {
         backoff = FIRST_BACKOFF_MS;
       } catch (error) {
         if (this.stopper.signal.aborted) return;
-        this.lastError = toKubeError(error, this.options.clients);
+        this.lastError = toApiError(error, this.options.clients);
         if (this.lastError.code === 'forbidden') {
           this.state = 'forbidden';
           this.resolveSynced();
