@@ -194,8 +194,8 @@ const NEVER: [string, string, string][] = [
   ['delete', 'services', 'pullfix'],
 ];
 
-// delete: a fix whose attach step fails deletes the secret it created.
-const SECRETS = ['get', 'list', 'create', 'update', 'delete'];
+// watch: the cache watches the two pull-secret types; delete: a fix whose attach step fails deletes the secret it created.
+const SECRETS = ['get', 'list', 'watch', 'create', 'update', 'delete'];
 
 async function canI(overlayName: string, [verb, resource, namespace]: [string, string, string]): Promise<boolean> {
   const { kubeconfig } = overlay(overlayName).deployed;
