@@ -3,6 +3,7 @@ import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { startSim, type RunningSim } from '../../sim/testing';
+import { waitUntil } from '../support/wait';
 
 /**
  * The demo's debug-container case made the way users make it: the real `kubectl debug` adds an ephemeral container
@@ -61,10 +62,14 @@ describe('kubectl debug with a private image the pod cannot pull', () => {
   }, 30_000);
 
   it('leaves the debug container in ImagePullBackOff, with the kubelet events on it', async () => {
-    await expect
-      .poll(async () => ephemeralState(await checkoutPod(), 'debugger')?.waiting?.reason, { timeout: 30_000, interval: 250 })
-      .toBe('ImagePullBackOff');
-    const state = ephemeralState(await checkoutPod(), 'debugger');
+    // One read for both checks: the kubelet retries every few hundred ms, so a second read may be mid-pull.
+    const state = await waitUntil(
+      async () => {
+        const current = ephemeralState(await checkoutPod(), 'debugger');
+        return current?.waiting?.reason === 'ImagePullBackOff' && current;
+      },
+      { timeoutMs: 30_000, intervalMs: 250, what: 'the debug container to be in ImagePullBackOff' },
+    );
     expect(state?.waiting?.message).toMatch(/^Back-off pulling image "ghcr\.io\/acme\/debug-tools:1\.0": ErrImagePull: .*pull access denied/);
     const events = await sim.kubectl(['get', 'events', '-n', NAMESPACE, '--field-selector', `involvedObject.name=${podName}`, '-o', 'json']);
     const mine = (JSON.parse(events.stdout) as { items: { reason: string; message: string; involvedObject: { fieldPath?: string } }[] }).items.filter(
