@@ -8,7 +8,7 @@ import {
   type SecretFact,
   type SecretState,
 } from './pull-verdict';
-import { VERDICT_CODES, type VerdictCode } from './verdicts';
+import { HOST_MATCH_VERDICT_CODES, VERDICT_CODES, type VerdictCode } from './verdicts';
 
 const HUB_REFUSAL =
   'failed to pull and unpack image "docker.io/davidpuziol/nginx:latest": failed to resolve reference "docker.io/davidpuziol/nginx:latest": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';
@@ -214,7 +214,7 @@ describe('decidePullVerdict: one case per row of the design table', () => {
   });
 
   it('covers every verdict code', () => {
-    expect(new Set(rows.map((r) => r.code))).toEqual(new Set(VERDICT_CODES));
+    expect(new Set(rows.map((r) => r.code))).toEqual(new Set(HOST_MATCH_VERDICT_CODES));
   });
 
   it.each([

@@ -1,7 +1,8 @@
 // The verdicts pullfix gives a failing pull (design.md §3), one row each. Every label, colour family and fix the
 // UI offers derives from this table, and its type makes a new code a compile error until it has its row.
 
-export const VERDICT_CODES = [
+/** The verdicts decidePullVerdict reaches from the kubelet's words and the secrets' host match alone. */
+export const HOST_MATCH_VERDICT_CODES = [
   'missing-secret',
   'secret-not-attached',
   'credentials-rejected',
@@ -19,6 +20,17 @@ export const VERDICT_CODES = [
   'unknown',
 ] as const;
 
+/** The verdicts only the registry's answers to the candidate credentials can tell (lib/pull-verification.ts). */
+export const VERIFIED_VERDICT_CODES = [
+  'no-working-credential',
+  'secret-in-other-namespace',
+  'repository-not-found',
+  'account-lacks-access',
+  'access-refused',
+] as const;
+
+export const VERDICT_CODES = [...HOST_MATCH_VERDICT_CODES, ...VERIFIED_VERDICT_CODES] as const;
+
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
 /** What kind of problem, so the eye can sort the list: the colour family of a verdict badge. */
@@ -35,6 +47,11 @@ export const VERDICTS: { readonly [Code in VerdictCode]: VerdictRow } = {
   'missing-secret': { label: 'Missing pull secret', family: 'credentials', secretFixable: true },
   'secret-not-attached': { label: 'Secret not attached', family: 'credentials', secretFixable: true },
   'credentials-rejected': { label: 'Credentials rejected', family: 'credentials', secretFixable: true },
+  'no-working-credential': { label: 'No credential in reach can pull', family: 'credentials', secretFixable: true },
+  'secret-in-other-namespace': { label: 'Working secret in another namespace', family: 'credentials', secretFixable: true },
+  'repository-not-found': { label: 'Repository or tag does not exist', family: 'missing', secretFixable: false },
+  'account-lacks-access': { label: 'Account lacks access to the repository', family: 'credentials', secretFixable: true },
+  'access-refused': { label: 'Access refused (no access, or no such repository)', family: 'credentials', secretFixable: true },
   'secret-for-other-registry': { label: 'Secret is for another registry', family: 'credentials', secretFixable: true },
   'pod-predates-service-account': { label: 'Pod predates its service account secret', family: 'credentials', secretFixable: true },
   'referenced-secret-missing': { label: 'Named secret does not exist', family: 'missing', secretFixable: true },
