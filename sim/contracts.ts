@@ -102,6 +102,11 @@ export interface ScenarioRegistry {
   failure?: RegistryFailure;
   /** Pulls (manifest GETs) allowed per minute before 429 toomanyrequests; anonymous only unless `everyone`. */
   rateLimit?: { pullsPerMinute: number; everyone?: boolean };
+  /**
+   * A token registry whose pulls say "unauthorized" for a repository that does not exist (as for one the user
+   * may not pull), while its tag listing tells a logged-in user NAME_UNKNOWN.
+   */
+  tagListNamesUnknown?: boolean;
   /** Serve this host from an external registry instead (tests point it at the real docker-registry). */
   externalUrl?: string;
   externalCaPem?: string;

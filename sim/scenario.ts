@@ -140,6 +140,7 @@ function scenarioRegistry(value: unknown, where: string): ScenarioRegistry {
     const limit = record(fields.rateLimit, `${where}.rateLimit`);
     registry.rateLimit = { pullsPerMinute: Number(limit.pullsPerMinute ?? 0), ...(limit.everyone === undefined ? {} : { everyone: limit.everyone === true }) };
   }
+  if (fields.tagListNamesUnknown === true) registry.tagListNamesUnknown = true;
   if (fields.externalUrl !== undefined) registry.externalUrl = text(fields.externalUrl, `${where}.externalUrl`);
   if (fields.externalCaPem !== undefined) registry.externalCaPem = text(fields.externalCaPem, `${where}.externalCaPem`);
   return registry;

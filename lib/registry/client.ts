@@ -134,6 +134,21 @@ export async function listTags(
   });
 }
 
+/**
+ * Does the registry accept this login at all, whatever it allows it to pull? `docker login`'s question: a token
+ * service refuses a wrong password outright; a Basic registry is asked `/v2/` with the credentials.
+ */
+export async function confirmLogin(
+  image: string | ImageRef,
+  credential: RegistryLogin,
+  options: RegistryClientOptions = {},
+): Promise<{ ok: true } | RegistryFailure> {
+  return withSession(image, credential, options, async (session) => {
+    await session.confirmLogin();
+    return { ok: true as const };
+  });
+}
+
 /** Bearer tokens by (endpoint, realm, service, scope, credential fingerprint), kept until they expire. */
 export class TokenCache {
   private readonly entries = new Map<string, { token: string; expiresAt: number }>();
@@ -270,6 +285,13 @@ class RegistrySession {
       return;
     }
     throw this.statusFailure(reply, 'ping');
+  }
+
+  /** After `ping`: a bearer token was granted (so the password was accepted), or Basic credentials are tried on `/v2/`. */
+  async confirmLogin(): Promise<void> {
+    if (this.authorization === null || this.bearer !== null) return;
+    const reply = await this.exchange('GET', this.apiUrl('/v2/'), 'application/json');
+    if (reply.status !== 200) throw this.statusFailure(reply, 'token');
   }
 
   /**

@@ -28,7 +28,7 @@ export function createDistributionHandler(registry: ScenarioRegistry, baseUrl: (
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       return sendErrors(response, 405, [{ code: 'UNSUPPORTED', message: 'The operation is unsupported.' }]);
     }
-    const access = authorizePull(context, request, route.name);
+    const access = authorizePull(context, request, route);
     if (!access.ok) return access.reject(response, request.method === 'HEAD');
     switch (route.kind) {
       case 'manifests':
@@ -134,8 +134,9 @@ function servePing(context: HandlerContext, request: IncomingMessage, response: 
   sendJson(response, 200, {}, request.method === 'HEAD');
 }
 
-function authorizePull(context: HandlerContext, request: IncomingMessage, name: string): Access {
+function authorizePull(context: HandlerContext, request: IncomingMessage, route: Route): Access {
   const { auth, users } = context.registry;
+  const name = route.name;
   if (auth === 'none') return { ok: true, username: null };
   if (auth === 'token') {
     const token = bearerToken(context, request);
@@ -144,6 +145,9 @@ function authorizePull(context: HandlerContext, request: IncomingMessage, name: 
       return { ok: false, reject: (response, head) => challengeBearer(context, response, head, name, error) };
     }
     if (!token.issued.repositories.has(name)) {
+      if (route.kind === 'tags' && context.registry.tagListNamesUnknown && token.issued.username !== null && !context.repositories.has(name)) {
+        return { ok: false, reject: (response) => sendNameUnknown(response, name, false) };
+      }
       return { ok: false, reject: (response, head) => challengeBearer(context, response, head, name, 'insufficient_scope') };
     }
     return { ok: true, username: token.issued.username };
