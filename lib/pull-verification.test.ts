@@ -148,6 +148,8 @@ describe('verificationOf and rankCandidates', () => {
     expect(verificationOf(verdict, [candidate('a', 'namespace', checks.canPull!), candidate('b', 'namespace', checks.unreachable!)]).state).toBe('partial');
     expect(verificationOf(verdict, [candidate('a', 'namespace', checks.untested!)]).state).toBe('not-tested');
     expect(verificationOf(verdict, []).state).toBe('verified');
+    expect(verificationOf({ ...verdict, partial: true }, []).state).toBe('not-tested');
+    expect(verificationOf({ ...verdict, partial: true }, [candidate('a', 'namespace', checks.canPull!)]).state).toBe('partial');
   });
 
   it('ranks can-pull first and refusals last, keeping the origin order within a rank', () => {

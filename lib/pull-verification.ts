@@ -44,7 +44,8 @@ export interface VerifiedImage {
 export const REFUSED: ReadonlySet<CheckResult> = new Set<CheckResult>(['rejected', 'no-access', 'not-found']);
 
 const RANK: Record<CheckResult, number> = { 'can-pull': 0, 'not-tested': 1, unreachable: 2, 'no-access': 3, 'not-found': 4, rejected: 5 };
-const CREDENTIAL_CODES: ReadonlySet<VerdictCode> = new Set<VerdictCode>([
+/** The host-match verdicts the registry's answers can confirm or correct. */
+export const CREDENTIAL_CODES: ReadonlySet<VerdictCode> = new Set<VerdictCode>([
   'credentials-rejected',
   'secret-not-attached',
   'pod-predates-service-account',
@@ -83,12 +84,13 @@ export function rankCandidates(candidates: CandidateCheck[]): CandidateCheck[] {
     .map(({ candidate }) => candidate);
 }
 
-/** How much of a verdict rests on tests: credential verdicts only; none is "verified" when nothing was in reach. */
+/** How much of a verdict rests on tests: credential verdicts only; "verified" when nothing readable was in reach. */
 export function verificationOf(verdict: PullVerdict, candidates: CandidateCheck[]): Verification {
   if (!CREDENTIAL_CODES.has(verdict.code) && !refinedCodes.has(verdict.code)) return { state: 'not-tested', checkedAt: null };
   const tested = candidates.filter((candidate) => candidate.check.result !== 'not-tested' && candidate.check.result !== 'unreachable');
   const checkedAt = tested.map((candidate) => candidate.check.checkedAt ?? '').filter((at) => at !== '').sort()[0] ?? null;
-  if (tested.length === candidates.length) return { state: 'verified', checkedAt };
+  // A partial verdict rests on secrets the user may not read: whatever was tested, some were not.
+  if (tested.length === candidates.length && !verdict.partial) return { state: 'verified', checkedAt };
   return { state: tested.length === 0 ? 'not-tested' : 'partial', checkedAt };
 }
 
@@ -109,8 +111,6 @@ export function refineVerdict(verdict: PullVerdict, candidates: CandidateCheck[]
     case 'secret-not-attached':
     case 'pod-predates-service-account':
       return unattachedCandidates(verdict, candidates, canPull, image);
-    case 'missing-secret':
-      return elsewhere(verdict, canPull, image) ?? verdict;
     default:
       return withCopyHint(verdict, canPull);
   }

@@ -15,12 +15,12 @@ export interface ExpectedRow {
 }
 
 /**
- * Every demo workload and its verdict, as the scenario's section headers state them
- * (`# ---- <verdict>: …` in sim/scenarios/demo.yaml). Healthy workloads are listed with null.
+ * Every demo workload and its verdict, verified against the registry, as sim/scenarios/README.md lists them
+ * (the scenario's section headers name the host-match verdict). Healthy workloads are listed with null.
  */
 export const DEMO_WORKLOADS: ExpectedRow[] = [
   { namespace: 'default', workload: 'nginx', container: 'nginx', verdict: null },
-  { namespace: 'default', workload: 'nginx-david', container: 'nginx', verdict: 'secret-not-attached' },
+  { namespace: 'default', workload: 'nginx-david', container: 'nginx', verdict: 'no-working-credential' },
   { namespace: 'default', workload: 'redis', container: 'redis', verdict: null },
   { namespace: 'default', workload: 'toolbox', container: 'shell', verdict: null },
   { namespace: 'team-missing', workload: 'api', container: 'api', verdict: 'missing-secret' },
@@ -43,6 +43,9 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   { namespace: 'cloud', workload: 'billing', container: 'billing', verdict: 'node-credentials' },
   { namespace: 'init', workload: 'with-init', container: 'fetch-config', verdict: 'missing-secret' },
   { namespace: 'batch', workload: 'db-migrate', container: 'migrate', verdict: null },
+  { namespace: 'team-access', workload: 'reports', container: 'reports', verdict: 'account-lacks-access' },
+  { namespace: 'team-typo', workload: 'api', container: 'api', verdict: 'repository-not-found' },
+  { namespace: 'team-merge', workload: 'worker', container: 'worker', verdict: 'credentials-rejected' },
 ];
 
 /**

@@ -9,8 +9,9 @@ import type { ImageRef, ImageRefBreak } from '../image-ref';
 import type { PullFailureCause } from '../diagnosis';
 import type { CredentialMatchRule } from '../pull-secrets';
 import type { VerdictCode } from '../verdicts';
+import type { CandidateCheck, CandidateOrigin, CheckResult, CredentialCheckView, Verification } from '../pull-verification';
 
-export type { CredentialMatchRule, ImageRef, ImageRefBreak, PullFailureCause, VerdictCode };
+export type { CandidateCheck, CandidateOrigin, CheckResult, CredentialCheckView, CredentialMatchRule, ImageRef, ImageRefBreak, PullFailureCause, Verification, VerdictCode };
 
 // ---- Errors ----------------------------------------------------------------------------------------------
 
@@ -135,6 +136,11 @@ export interface PullFailure {
   podCreated: string;
   /** The state of the pull secrets this pod's image depends on. */
   pullSecrets: PullSecretState;
+  /**
+   * Whether `verdict` rests on the registry's answers to the credentials in reach: verified (all tested),
+   * partial, or not-tested (the host-match verdict, or a verdict that tests nothing).
+   */
+  verification: Verification;
 }
 
 export interface ImageProblem {
@@ -228,6 +234,10 @@ export interface ContainerDiagnosis {
   verdict: VerdictSummary | null;
   /** For each pull secret in the panel: whether the kubelet would use it for this image and by which rule. */
   secretMatches: SecretMatch[];
+  /** Failing containers: how much of the verdict the registry confirmed. */
+  verification: Verification | null;
+  /** The credentials in reach of this image (secret and entry), each with its `check`; can-pull first. */
+  candidates: CandidateCheck[];
 }
 
 export interface ImpliedParts {

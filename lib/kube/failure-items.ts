@@ -9,12 +9,15 @@ import { resolveOwners, workloadKey } from './owners';
 import { MISSING_PULL_SECRET_EVENT, podContainers, pullWaits, type PullWait } from './pull-waits';
 import { isoTime } from './timestamps';
 
+/** A failure item before its verdict was checked against the registry (lib/kube/verification/verify-items.ts). */
+export type UnverifiedFailure = Omit<PullFailure, 'verification'>;
+
 /**
  * The failing containers among `pods`, diagnosed from what was read about their namespaces: the pure half of
  * the failures query, shared by the read-per-request path and the watch-fed cache. `warned` holds the kubelet's
  * missing-secret warnings by "namespace/pod"; a pod whose namespace has no reads is left out.
  */
-export function failureItems(pods: V1Pod[], warned: Map<string, CoreV1Event>, reads: Map<string, NamespaceReads>): PullFailure[] {
+export function failureItems(pods: V1Pod[], warned: Map<string, CoreV1Event>, reads: Map<string, NamespaceReads>): UnverifiedFailure[] {
   const failing = failingPods(pods, warned);
   const totals = workloadTotals(pods, failing, reads);
   const items = [...failing].flatMap(([pod, waits]) => {
@@ -48,7 +51,7 @@ export function missingSecretWarnings(events: Iterable<CoreV1Event>): Map<string
   return byPod;
 }
 
-export function byLocation(a: PullFailure, b: PullFailure): number {
+export function byLocation(a: UnverifiedFailure, b: UnverifiedFailure): number {
   return a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod);
 }
 
@@ -57,7 +60,7 @@ function pullFailure(
   wait: PullWait,
   read: NamespaceReads,
   totals: Map<string, { failing: number; total: number }>,
-): PullFailure {
+): UnverifiedFailure {
   const namespace = pod.metadata?.namespace ?? '';
   const name = pod.metadata?.name ?? '';
   const credentials = podCredentials(pod, read.credentials);

@@ -7,19 +7,23 @@ import { failingPods, failureItems, missingSecretWarnings } from './failure-item
 import { readNamespace, readOrWarn, type NamespaceReads } from './namespace-reads';
 import { MISSING_PULL_SECRET_EVENT } from './pull-waits';
 import { listEvents, listPods, POD_PAGE_SIZE } from './reads';
+import { readSecretsElsewhere } from './verification/verify-finding';
+import { verifyItems } from './verification/verify-items';
 
 /** Namespaces read at once: each read is up to five concurrent lists, and API servers throttle bursts. */
 const NAMESPACE_CONCURRENCY = 8;
 
-/** Pods per list page: large enough that most clusters need one call, small enough to bound one response. */
+/** How long the failures query waits for registry tests before answering with what the cache holds. */
+export const VERIFY_WAIT_MS = 3_000;
 
 /**
  * The most API calls one failures query makes: the pod list pages, one list of the kubelet's missing-secret
- * warnings, and at most five lists per namespace that has failures (events, secrets, service accounts,
- * ReplicaSets, Jobs). It does not grow with the number of pods beyond the page count.
+ * warnings, at most five lists per namespace that has failures (events, secrets, service accounts,
+ * ReplicaSets, Jobs), and one list of secrets across namespaces when a refused pull's credentials are
+ * verified. It does not grow with the number of pods beyond the page count.
  */
 export function failuresCallBudget(pods: number, affectedNamespaces: number): number {
-  return Math.max(1, Math.ceil(pods / POD_PAGE_SIZE)) + 1 + 5 * affectedNamespaces;
+  return Math.max(1, Math.ceil(pods / POD_PAGE_SIZE)) + 2 + 5 * affectedNamespaces;
 }
 
 /** Every container in the context (one namespace, or all when null) that cannot pull its image, diagnosed. */
@@ -37,7 +41,19 @@ export async function listPullFailures(context: string, namespace: string | null
     const inNamespace = failing.filter((pod) => pod.metadata?.namespace === name);
     reads.set(name, await readNamespace(clients, name, inNamespace, warnings));
   });
-  return { items: failureItems(pods, warned, reads), fetchedAt, warnings: warnings.sort(byNamespaceAndCode) };
+  const items = failureItems(pods, warned, reads);
+  const podsByKey = new Map(pods.map((pod) => [`${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`, pod]));
+  const verified = await verifyItems(
+    items,
+    (item) => {
+      const pod = podsByKey.get(`${item.namespace}/${item.pod}`);
+      const read = reads.get(item.namespace);
+      return pod && read ? { pod, credentials: read.credentials } : null;
+    },
+    () => readSecretsElsewhere(clients),
+    { waitMs: VERIFY_WAIT_MS },
+  );
+  return { items: verified, fetchedAt, warnings: warnings.sort(byNamespaceAndCode) };
 }
 
 /**

@@ -1,22 +1,31 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ApiWarning, ContainerDiagnosis, PodDiagnosis, PodEvent, SecretsPanel } from '../api/types';
 import { clientsFor } from './config';
-import { imageCredentials, podCredentials, type PodCredentials } from './credentials';
+import { imageCredentials, podCredentials, type NamespaceCredentials, type PodCredentials } from './credentials';
 import { containerOfFieldPath, credentialLookup, diagnoseContainer, latestPullError, parseImage } from './diagnose';
 import { readNamespace } from './namespace-reads';
 import { resolveOwners } from './owners';
 import { PULL_WAITING_REASONS, podContainers, type PodContainer } from './pull-waits';
 import { getPod } from './reads';
 import { isoTime } from './timestamps';
+import { readSecretsElsewhere, verificationEnabled, verifyFinding } from './verification/verify-finding';
+
+/** A person opened this pod: worth waiting for the registry longer than the overview does. */
+const VERIFY_WAIT_MS = 10_000;
 
 /**
  * One pod's pull diagnosis: each container's image breakdown and verdict, the kubelet's events, the pull
  * secrets the pod can use and why each does or does not match, and the owner chain. One get for the pod, then
  * the same namespace reads as the failures query.
  */
-export async function getPodDiagnosis(context: string, namespace: string, name: string): Promise<PodDiagnosis> {
+export async function getPodDiagnosis(
+  context: string,
+  namespace: string,
+  name: string,
+  options: { recheck?: boolean } = {},
+): Promise<PodDiagnosis> {
   const clients = clientsFor(context);
   const fetchedAt = new Date().toISOString();
   const pod = await getPod(clients, namespace, name);
@@ -25,6 +34,9 @@ export async function getPodDiagnosis(context: string, namespace: string, name: 
   const credentials = podCredentials(pod, reads.credentials);
   const events = (reads.events ?? []).filter((event) => isAbout(event, pod));
   const chain = resolveOwners(pod, reads.owners);
+  const containers = podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name));
+  const refused = containers.some((container) => container.cause === 'unauthorized');
+  const elsewhere = refused && verificationEnabled() ? await readSecretsElsewhere(clients) : null;
 
   return {
     context,
@@ -36,12 +48,30 @@ export async function getPodDiagnosis(context: string, namespace: string, name: 
     serviceAccount: pod.spec?.serviceAccountName ?? 'default',
     workload: chain.workload,
     owners: chain.owners,
-    containers: podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name)),
+    containers: await Promise.all(containers.map((container) => verifyContainer(container, pod, reads.credentials, elsewhere, options))),
     events: events.map(podEvent).sort((a, b) => (a.lastSeen ?? '').localeCompare(b.lastSeen ?? '')),
     secrets: secretsPanel(pod, credentials),
     fetchedAt,
     warnings,
   };
+}
+
+/** The verdict verified against the registry, with every candidate credential's check; `recheck` bypasses the cache. */
+async function verifyContainer(
+  container: ContainerDiagnosis,
+  pod: V1Pod,
+  namespace: NamespaceCredentials,
+  elsewhere: V1Secret[] | null,
+  { recheck = false }: { recheck?: boolean },
+): Promise<ContainerDiagnosis> {
+  if (!container.failing || container.verdict === null || container.cause === null) return container;
+  const verified = await verifyFinding(
+    { pod, image: container.image, cause: container.cause, verdict: container.verdict },
+    namespace,
+    elsewhere,
+    { waitMs: VERIFY_WAIT_MS, force: recheck },
+  );
+  return { ...container, ...verified };
 }
 
 function containerDiagnosis(
@@ -82,6 +112,8 @@ function containerDiagnosis(
       cause: finding.cause,
       verdict: finding.verdict,
       secretMatches: finding.credentials.matches,
+      verification: { state: 'not-tested', checkedAt: null },
+      candidates: [],
     };
   }
   const { image, error } = parseImage(container.image);
@@ -94,6 +126,8 @@ function containerDiagnosis(
     cause: null,
     verdict: null,
     secretMatches: imageCredentials(credentials, image ? credentialLookup(image) : null).matches,
+    verification: null,
+    candidates: [],
   };
 }
 

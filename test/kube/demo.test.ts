@@ -3,6 +3,10 @@ import type { FailuresResponse } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
+import { sharedVerifier } from '../../lib/kube/verification';
+import { VERIFIED_VERDICT_CODES } from '../../lib/verdicts';
+import { CREDENTIAL_CODES } from '../../lib/pull-verification';
+import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
@@ -15,11 +19,15 @@ let simulator: SimProcess | null = null;
 beforeAll(async () => {
   simulator = await startSimCli('demo');
   process.env.PULLFIX_KUBECONFIG = simulator.kubeconfig;
+  process.env.PULLFIX_REGISTRY_CONFIG = simulator.registries;
+  process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
   reloadKubeConfig();
 }, 100_000);
 
 afterAll(async () => {
   delete process.env.PULLFIX_KUBECONFIG;
+  delete process.env.PULLFIX_REGISTRY_CONFIG;
+  process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
   reloadKubeConfig();
   await simulator?.stop();
 });
@@ -54,7 +62,8 @@ describe('the demo scenario', () => {
     expect(david.length).toBeGreaterThan(0);
     for (const item of david) {
       expect(item.cause).toBe('unauthorized');
-      expect(['missing-secret', 'secret-not-attached']).toContain(item.verdict.code);
+      expect(item.verdict.code).toBe('no-working-credential');
+      expect(item.verification.state).toBe('verified');
     }
     expect(admin.items.filter((item) => item.image?.repository === 'library/nginx' && item.cause === 'unauthorized')).toEqual([]);
     expect(admin.warnings).toEqual([]);
@@ -69,6 +78,69 @@ describe('the demo scenario', () => {
     for (const code of ['secret-not-attached', 'credentials-rejected', 'tag-not-found', 'registry-unreachable', 'invalid-reference', 'never-pull']) {
       expect(codes).toContain(code);
     }
+  });
+
+  it.each(DEMO_WORKLOADS.filter((row) => row.verdict !== null))(
+    '$namespace/$workload ($container): $verdict',
+    ({ namespace, workload, container, verdict }) => {
+      const items = admin.items.filter(
+        (item) => item.namespace === namespace && (item.workload?.name ?? item.pod) === workload && item.container === container,
+      );
+      expect(items.length).toBeGreaterThan(0);
+      for (const item of items) {
+        expect(item.verdict.code).toBe(verdict);
+        const tested = item.cause === 'unauthorized' && (CREDENTIAL_CODES.has(item.verdict.code) || VERIFIED_VERDICT_CODES.some((code) => code === verdict));
+        if (tested) expect(item.verification.state).toBe('verified');
+        else expect(item.verification).toEqual({ state: 'not-tested', checkedAt: null });
+      }
+    },
+  );
+
+  it('lists no healthy demo workload', () => {
+    for (const row of DEMO_WORKLOADS.filter((entry) => entry.verdict === null)) {
+      expect(admin.items.filter((item) => item.namespace === row.namespace && (item.workload?.name ?? item.pod) === row.workload)).toEqual([]);
+    }
+  });
+
+  it('keeps "attach ghcr-creds" for the Job whose unattached secret can pull', () => {
+    const migrate = admin.items.find((item) => item.namespace === 'team-unattached');
+    expect(migrate?.verdict).toMatchObject({ code: 'secret-not-attached', secretName: 'ghcr-creds' });
+  });
+
+  it('shows nginx-david\'s matching secrets rejected, and no password anywhere', async () => {
+    const item = admin.items.find((entry) => entry.namespace === 'default' && entry.workload?.name === 'nginx-david');
+    const detail = await getPodDiagnosis('sim-admin', 'default', item?.pod ?? '');
+    const nginx = detail.containers.find((container) => container.name === 'nginx');
+    expect(nginx?.verdict?.code).toBe('no-working-credential');
+    const local = nginx?.candidates.filter((candidate) => candidate.namespace === 'default');
+    expect(local?.map((candidate) => [candidate.secret, candidate.username, candidate.check.result])).toEqual([
+      ['dockercreds', 'otheruser', 'rejected'],
+      ['dockerreq', 'reqbot', 'rejected'],
+    ]);
+    expect(nginx?.candidates.some((candidate) => candidate.check.result === 'can-pull')).toBe(false);
+    const json = JSON.stringify(detail);
+    for (const password of ['other-pass', 'req-pass', 'hubbot-pass', 'ghp_revoked-token']) expect(json).not.toContain(password);
+  });
+
+  it.each([
+    ['team-access', 'intern-creds', 'no-access'],
+    ['team-typo', 'ghcr-creds', 'not-found'],
+    ['team-merge', 'multi-creds', 'rejected'],
+  ])('%s: the attached %s is %s', async (namespace, secret, result) => {
+    const item = admin.items.find((entry) => entry.namespace === namespace);
+    const detail = await getPodDiagnosis('sim-admin', namespace, item?.pod ?? '');
+    const attached = detail.containers[0]?.candidates.find((candidate) => candidate.origin === 'pod');
+    expect(attached).toMatchObject({ secret, check: { result } });
+  });
+
+  it('makes at most one registry test per (credential, repository) over every query of the cache period', () => {
+    const perRepository = new Map<string, number>();
+    for (const [key, count] of sharedVerifier().probesStarted) {
+      const repository = key.slice(0, key.lastIndexOf('@'));
+      perRepository.set(repository, (perRepository.get(repository) ?? 0) + count);
+    }
+    expect(perRepository.size).toBeGreaterThan(5);
+    expect([...perRepository.values()].every((count) => count === 1)).toBe(true);
   });
 
   it('gives the viewer a degraded diagnosis with a warning per namespace it could not read', async () => {

@@ -25,6 +25,8 @@ beforeAll(async () => {
   cluster = await startDemoCluster();
   process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
   process.env.PULLFIX_REGISTRY_CONFIG = cluster.registries;
+  // Every registry of the demo is served here: the answers carry the credential checks the sweep must cover.
+  process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
   reloadKubeConfig();
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logLines.push(format(...args)));
@@ -36,6 +38,7 @@ afterAll(async () => {
   vi.restoreAllMocks();
   delete process.env.PULLFIX_KUBECONFIG;
   delete process.env.PULLFIX_REGISTRY_CONFIG;
+  process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
   reloadKubeConfig();
   await cluster?.close();
 });

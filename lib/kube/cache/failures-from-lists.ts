@@ -1,16 +1,18 @@
 import 'server-only';
 
-import type { ApiWarning, PullFailure } from '../../api/types';
-import { indexSecrets } from '../credentials';
-import { byLocation, failingPods, failureItems, missingSecretWarnings } from '../failure-items';
+import type { V1Secret } from '@kubernetes/client-node';
+import type { ApiWarning } from '../../api/types';
+import { indexSecrets, type NamespaceCredentials } from '../credentials';
+import { byLocation, failingPods, failureItems, missingSecretWarnings, type UnverifiedFailure } from '../failure-items';
 import { byNamespaceAndCode } from '../failures';
 import { forbiddenWarning, type NamespaceReads, type ReadTopic } from '../namespace-reads';
 import { intermediateKinds, ownerIndex } from '../owners';
 import type { CachedKind, ClusterLists } from './cluster-lists';
 import { objectsIn } from './list-state';
+import type { ItemCredentials } from '../verification/verify-items';
 
 export interface FailuresAnswer {
-  items: PullFailure[];
+  items: UnverifiedFailure[];
   warnings: ApiWarning[];
 }
 
@@ -95,4 +97,23 @@ function namespaceFailures(lists: ClusterLists, namespace: string, context: stri
     owners: ownerIndex(replicaSets ?? [], jobs ?? []),
   };
   return { items: failureItems(pods, warned, new Map([[namespace, reads]])), warnings };
+}
+
+/** What verifying one cached item needs: its pod and its namespace's credentials; null when either is not cached. */
+export function cachedItemCredentials(lists: ClusterLists, item: UnverifiedFailure): ItemCredentials | null {
+  const pod = lists.pods.byNamespace.get(item.namespace)?.get(item.pod);
+  return pod ? { pod, credentials: cachedCredentials(lists, item.namespace) } : null;
+}
+
+/** Every cached pull secret, for the credentials in reach in other namespaces; null when secrets are not watched. */
+export function cachedSecretsElsewhere(lists: ClusterLists): V1Secret[] | null {
+  return lists.forbidden.has('secrets') ? null : objectsIn(lists.secrets, null);
+}
+
+function cachedCredentials(lists: ClusterLists, namespace: string): NamespaceCredentials {
+  const accounts = lists.forbidden.has('serviceaccounts') ? null : objectsIn(lists.serviceaccounts, namespace);
+  return {
+    secrets: lists.forbidden.has('secrets') ? null : indexSecrets(objectsIn(lists.secrets, namespace)),
+    serviceAccounts: accounts && new Map(accounts.map((account) => [account.metadata?.name ?? '', account])),
+  };
 }

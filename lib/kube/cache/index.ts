@@ -2,7 +2,9 @@ import 'server-only';
 
 import type { FailuresResponse, LiveState } from '../../api/types';
 import { clientsFor } from '../config';
-import { listPullFailures } from '../failures';
+import { listPullFailures, VERIFY_WAIT_MS } from '../failures';
+import { verifyItems } from '../verification/verify-items';
+import { cachedItemCredentials, cachedSecretsElsewhere } from './failures-from-lists';
 import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
 
 export interface Clock {
@@ -51,7 +53,13 @@ export class CacheRegistry {
     const outage = cache.outage();
     if (outage) throw outage;
     const answer = cache.failures.answer(cache.lists, namespace);
-    return { items: answer.items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
+    const items = await verifyItems(
+      answer.items,
+      (item) => cachedItemCredentials(cache.lists, item),
+      async () => cachedSecretsElsewhere(cache.lists),
+      { waitMs: VERIFY_WAIT_MS },
+    );
+    return { items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
   }
 
   /** The context's cache once it has listed; a cache whose first list failed is dropped, so the next use retries. */

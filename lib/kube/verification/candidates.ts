@@ -3,9 +3,10 @@ import 'server-only';
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ImageRef } from '../../image-ref';
 import type { CandidateOrigin } from '../../pull-verification';
-import { matchCredentialEntries, PullSecretError, pullSecretLogins } from '../../pull-secrets';
+import { matchCredentialEntries, PullSecretError } from '../../pull-secrets';
+import { pullSecretLogins, type PullSecretLogin } from '../../pull-secrets/logins';
 import type { RegistryLogin } from '../../registry/client';
-import { PULL_SECRET_TYPES, type NamespaceCredentials } from './../credentials';
+import { PULL_SECRET_TYPES, type NamespaceCredentials } from '../credentials';
 
 /**
  * A credential in reach of one image: a pull secret and the entry of it the kubelet would use. The login
@@ -63,18 +64,29 @@ export function candidatesFor(
 function matching(secret: V1Secret, namespace: string, origin: CandidateOrigin, lookup: string): Candidate[] {
   if (!PULL_SECRET_TYPES.has(secret.type ?? '')) return [];
   const name = secret.metadata?.name ?? '';
-  let entry;
-  try {
-    entry = matchCredentialEntries(pullSecretLogins({ type: secret.type, data: secret.data }), lookup)[0];
-  } catch (error) {
-    if (!(error instanceof PullSecretError)) throw error;
-    // A malformed secret is a finding of its own (malformed-secret); there is no login in it to test.
-    return [];
-  }
+  const logins = loginsOf(secret);
+  const entry = logins === null ? undefined : matchCredentialEntries(logins, lookup)[0];
   if (entry === undefined) return [];
   const base = { namespace, secret: name, origin, server: entry.server, username: entry.username };
   if (entry.password === '') return [{ ...base, login: null, untestable: `the entry for ${entry.server} in ${name} has no password` }];
   return [{ ...base, login: { username: entry.username, password: entry.password }, untestable: null }];
+}
+
+/** Decoded once per secret object: a failures query asks every failing image about the same secrets. */
+const decoded = new WeakMap<V1Secret, PullSecretLogin[] | null>();
+
+function loginsOf(secret: V1Secret): PullSecretLogin[] | null {
+  if (decoded.has(secret)) return decoded.get(secret) ?? null;
+  let logins: PullSecretLogin[] | null;
+  try {
+    logins = pullSecretLogins({ type: secret.type, data: secret.data });
+  } catch (error) {
+    if (!(error instanceof PullSecretError)) throw error;
+    // A malformed secret is a finding of its own (malformed-secret); there is no login in it to test.
+    logins = null;
+  }
+  decoded.set(secret, logins);
+  return logins;
 }
 
 function unreadable(namespace: string, secret: string, origin: CandidateOrigin): Candidate {

@@ -6,13 +6,16 @@ import { getPodDiagnosis } from '@/lib/kube/pod-detail';
 
 export const dynamic = 'force-dynamic';
 
-/** GET /api/contexts/{context}/namespaces/{namespace}/pods/{pod}: one pod's full pull diagnosis. */
+/**
+ * GET /api/contexts/{context}/namespaces/{namespace}/pods/{pod}: one pod's full pull diagnosis, its refused
+ * pulls verified against the registry; `?recheck=1` tests the credentials again instead of using cached answers.
+ */
 export async function GET(
-  _request: NextRequest,
+  request: NextRequest,
   { params }: { params: Promise<{ context: string; namespace: string; pod: string }> },
 ): Promise<Response> {
   return respond(async (): Promise<PodDiagnosis> => {
     const { context, namespace, pod } = parseInput(podParams, await params);
-    return getPodDiagnosis(context, namespace, pod);
+    return getPodDiagnosis(context, namespace, pod, { recheck: request.nextUrl.searchParams.get('recheck') === '1' });
   });
 }
