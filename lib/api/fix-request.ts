@@ -37,6 +37,8 @@ export const fixRequestSchema = z.object({
     z.object({ kind: z.literal('service-account'), confirm: z.literal(true).optional() }),
     z.object({ kind: z.literal('recreate-pod'), confirm: z.literal(true, 'recreating the pod needs an explicit confirmation') }),
   ]),
+  /** Apply even though the registry refused the chosen credential: set only after the person ticked the box naming the refusal. */
+  acceptUnverified: z.boolean().optional(),
 });
 
 export type FixRequest = z.infer<typeof fixRequestSchema>;

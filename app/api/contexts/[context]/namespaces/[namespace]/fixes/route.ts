@@ -5,6 +5,7 @@ import { namespaceParams } from '@/lib/api/validation';
 import { fixRequestSchema, type FixRequest } from '@/lib/api/fix-request';
 import type { FixResponse } from '@/lib/fix-plan';
 import { listContexts } from '@/lib/kube/config';
+import { assertCredentialAccepted } from '@/lib/kube/fix/credential-gate';
 import { runFix } from '@/lib/kube/fix/run';
 import { audit } from '@/lib/log';
 import { requestActor } from '@/lib/security/actor';
@@ -15,7 +16,8 @@ export const dynamic = 'force-dynamic';
 /**
  * POST /api/contexts/{context}/namespaces/{namespace}/fixes: create, reuse or copy a pull secret and attach it.
  * `preview` answers with each step's YAML (credentials masked) and server-side dry run; `apply` runs the dry
- * runs again, then the real calls. The password in the body goes to the cluster and nowhere else.
+ * runs again, then the real calls. The password in the body goes to the cluster and to the registry's test, nowhere
+ * else. An apply of a credential the registry refused is a 422 unless the body says `acceptUnverified: true`.
  */
 export async function POST(request: NextRequest, { params }: { params: Promise<{ context: string; namespace: string }> }): Promise<Response> {
   return respond(async (): Promise<FixResponse> => {
@@ -25,6 +27,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
     const where = auditWhere(context, namespace, body);
     try {
+      await assertCredentialAccepted(context, namespace, body);
       const response = await runFix(context, namespace, body);
       const failed = response.steps.find((step) => step.result?.ok === false || step.dryRun?.ok === false);
       const result = body.mode === 'preview' ? 'dry-run' : 'succeeded';
@@ -48,5 +51,6 @@ function auditWhere(context: string, namespace: string, body: FixRequest): Recor
     source: body.source.kind,
     secret: body.source.kind === 'copy' ? (body.source.newName ?? body.source.name) : body.source.name,
     target: body.target.kind,
+    acceptUnverified: body.acceptUnverified === true ? 'yes' : null,
   };
 }
