@@ -23,6 +23,7 @@ function failure(namespace: string, workload: string, verdict: VerdictCode, extr
     workloadPods: { failing: 2, total: 2 },
     podCreated: '2026-12-05T10:00:00Z',
     pullSecrets: { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true },
+    verification: { state: 'not-tested', checkedAt: null },
     ...extra,
   };
 }

@@ -38,6 +38,16 @@ function incidentTitle(incident: Incident): string {
       return `${registry} rejects the credentials in ${secret}`;
     case 'missing-secret':
       return `no pull secret for ${registry}`;
+    case 'no-working-credential':
+      return `no credential in reach can pull ${incident.image ?? `from ${registry}`}`;
+    case 'secret-in-other-namespace':
+      return `only ${secret} in another namespace can pull from ${registry}`;
+    case 'repository-not-found':
+      return `${incident.image ?? 'the image'} does not exist, though ${registry} says "unauthorized"`;
+    case 'account-lacks-access':
+      return `the account in ${secret} may not pull ${incident.image ?? 'the image'}`;
+    case 'access-refused':
+      return `${registry} refuses ${secret} for ${incident.image ?? 'the image'} (no access, or no such repository)`;
     case 'secret-not-attached':
       return `${secret} exists but is not attached`;
     case 'secret-for-other-registry':

@@ -40,6 +40,7 @@ function failure(c: Case = {}): IncidentInput {
     workloadPods: { failing: c.failing ?? 1, total: 3 },
     podCreated: '2026-12-01T10:00:00Z',
     pullSecrets: { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true },
+    verification: { state: 'not-tested', checkedAt: null },
   };
   return { ...item, ...(c.context === undefined ? {} : { context: c.context }), failingSince: c.failingSince ?? null };
 }

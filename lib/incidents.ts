@@ -98,6 +98,11 @@ const INCIDENT_RULES: Record<VerdictCode, IncidentRule> = {
   'rate-limited': { scope: 'registry', by: [] },
   'registry-unreachable': { scope: 'registry', by: ['cause'] },
   'credentials-rejected': { scope: 'cluster', by: ['secret'] },
+  'no-working-credential': { scope: 'cluster', by: ['image'] },
+  'secret-in-other-namespace': { scope: 'cluster', by: ['secret'] },
+  'repository-not-found': { scope: 'cluster', by: ['image'] },
+  'account-lacks-access': { scope: 'cluster', by: ['secret', 'image'] },
+  'access-refused': { scope: 'cluster', by: ['secret', 'image'] },
   'missing-secret': { scope: 'cluster', by: [] },
   'secret-not-attached': { scope: 'cluster', by: ['secret'] },
   'secret-for-other-registry': { scope: 'cluster', by: [] },
@@ -186,11 +191,13 @@ function incidentAction(
       return secretName ? { kind: 'attach-secret', secretName, targets } : { kind: 'per-workload' };
     case 'missing-secret':
     case 'secret-for-other-registry':
+    case 'no-working-credential':
       return registry ? { kind: 'create-secret', registry, namespaces: radius.namespaces, targets } : { kind: 'per-workload' };
     case 'credentials-rejected':
       return secretName && registry
         ? { kind: 'replace-secret', secretName, registry, namespaces: radius.namespaces }
         : { kind: 'per-workload' };
+    case 'secret-in-other-namespace':
     case 'referenced-secret-missing':
       return secretName ? { kind: 'copy-secret', secretName, namespaces: radius.namespaces } : { kind: 'per-workload' };
     case 'malformed-secret':
@@ -211,6 +218,11 @@ function incidentAction(
       return { kind: 'check', what: 'Check which platforms the image is built for against the nodes it is scheduled on' };
     case 'never-pull':
       return { kind: 'check', what: 'Preload the image on the nodes, or change imagePullPolicy from Never' };
+    case 'repository-not-found':
+      return { kind: 'check', what: `Check the image name: ${image ?? 'the repository or tag'} does not exist, though the registry said "unauthorized"` };
+    case 'account-lacks-access':
+    case 'access-refused':
+      return { kind: 'check', what: `Check the image name, then the account's pull access to ${image ?? 'the repository'}: its login works` };
     case 'invalid-reference':
     case 'unknown':
       return { kind: 'per-workload' };
