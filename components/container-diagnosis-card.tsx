@@ -1,5 +1,6 @@
 import type { ContainerDiagnosis } from '@/lib/api/types';
 import { ImageBreakdown } from './image-breakdown';
+import { CandidateChecks, VerificationNote } from './candidate-checks';
 import { VerdictBadge } from './verdict-badge';
 
 /** One container: its image taken apart, and for a failing one the verdict, what it means and the fix. */
@@ -30,8 +31,10 @@ export function ContainerDiagnosisCard({ container }: { container: ContainerDiag
               <h3 className="text-sm font-semibold text-slate-500 dark:text-slate-400">Verdict</h3>
               <div className="mt-2">
                 <VerdictBadge code={container.verdict.code} title={container.verdict.title} size="lg" />
+                <VerificationNote verification={container.verification} />
               </div>
               <p className="mt-2 text-sm leading-relaxed">{container.verdict.explanation}</p>
+              <CandidateChecks candidates={container.candidates} />
               {container.verdict.partial && (
                 <p className="mt-1 text-xs text-amber-800 dark:text-amber-300">Secrets could not be read: this verdict rests on what could be seen.</p>
               )}

@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { formatAge, podHref, type WorkloadFailures } from '@/lib/overview';
 import { ImageRefChips } from './image-ref-chips';
 import { SecretStateCell } from './secret-state-cell';
+import { VerificationNote } from './candidate-checks';
 import { VerdictBadge } from './verdict-badge';
 
 /** One workload's failing containers: the workload cell spans its rows. */
@@ -48,6 +49,7 @@ export function WorkloadGroup({ context, group, now }: { context: string; group:
           <td className="px-3 py-3 text-xs text-slate-700 dark:text-slate-300">{failure.reason}</td>
           <td className="min-w-56 max-w-72 px-3 py-3">
             <VerdictBadge code={failure.verdict.code} title={failure.verdict.title} />
+            <VerificationNote verification={failure.verification} />
             <p className="mt-1 line-clamp-2 text-xs text-slate-600 dark:text-slate-400" title={failure.verdict.explanation}>
               {failure.verdict.explanation}
             </p>

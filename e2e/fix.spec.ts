@@ -10,7 +10,7 @@ import { screenshot, SETTLE_TIMEOUT, openOverview, workloadGroup } from './suppo
  */
 const KUBECONFIG = path.join(__dirname, '..', 'test-results', 'e2e', 'sim', 'kubeconfig');
 const DAVID_PASSWORD = 'Dav1d-pull-2024';
-const TYPED_PASSWORDS = [DAVID_PASSWORD, 'ghp_acme-bot-token', 'team-ci-secret'];
+const TYPED_PASSWORDS = [DAVID_PASSWORD, 'not-Dav1d-s-password', 'ghp_acme-bot-token', 'team-ci-secret'];
 const FIX_TIMEOUT = 60_000;
 
 test.describe.configure({ mode: 'serial' });
@@ -63,28 +63,40 @@ function templateSecrets(resource: string, namespace: string, jsonPath = '{.spec
   return kubectl('get', resource, '-n', namespace, '-o', `jsonpath=${jsonPath}`).split(' ').filter(Boolean);
 }
 
-test('the seed tutorial: dockercreds is rejected, davidpuziol\'s new secret makes nginx-david run', async ({ page }) => {
+test('the seed tutorial: dockercreds is refused by the registry, so the form starts from a new secret that makes nginx-david run', async ({ page }) => {
   const pod = await failingPod(page, 'default', 'nginx-david');
   const panel = await openFix(page, 'default', pod);
-  await expect(panel.getByRole('radio', { name: /^Existing secret dockercreds/ })).toBeChecked();
-  await expect(panel.getByRole('radio', { name: /^Deployment nginx-david/ })).toBeChecked();
-  await previewAndApply(panel);
-  const progress = panel.getByRole('region', { name: 'Fix progress' });
-  await expect(progress.locator('li[data-state="failed"]')).toContainText('Credentials rejected', { timeout: FIX_TIMEOUT });
-  await screenshot(page, 'fix-credentials-rejected');
-
   await expect(panel.getByRole('radio', { name: /^New secret/ })).toBeChecked();
+  await expect(panel.getByRole('radio', { name: /^Existing secret dockercreds/ })).not.toBeChecked();
+  await expect(panel.getByText(/matches through https:\/\/index\.docker\.io\/v1\/ · ✗ rejected/).first()).toBeVisible();
+  await expect(panel.getByRole('radio', { name: /^Deployment nginx-david/ })).toBeChecked();
   await expect(panel.getByLabel('Secret name')).toHaveValue('regcred-docker-io');
   await expect(panel.getByLabel('Registry server')).toHaveValue('https://index.docker.io/v1/');
-  await panel.getByRole('button', { name: 'Preview' }).click();
+  // Testing comes before Preview in the form's order.
+  const test = panel.getByRole('button', { name: /Test/ }).first();
+  const preview = panel.getByRole('button', { name: 'Preview' });
+  expect((await test.boundingBox())!.y).toBeLessThan((await preview.boundingBox())!.y);
+  await preview.click();
   await expect(panel.getByText('a username is required')).toBeVisible();
   await expect(panel.getByText('a password or token is required')).toBeVisible();
+
+  // A wrong password: the dry run passes, the registry refuses it, and Apply waits for the box naming the refusal.
   await panel.getByLabel('Username').fill('davidpuziol');
+  await panel.getByLabel('Password or token').fill('not-Dav1d-s-password');
+  await previewAndApply(panel);
+  const box = panel.getByRole('checkbox', { name: /Apply anyway, although .*rejected the credentials of davidpuziol/ });
+  await expect(box).toBeVisible({ timeout: FIX_TIMEOUT });
+  await expect(panel.getByRole('button', { name: 'Apply' })).toBeDisabled();
+  await box.check();
+  await expect(panel.getByRole('button', { name: 'Apply' })).toBeEnabled();
+  await screenshot(page, 'fix-credentials-refused');
+
   await panel.getByLabel('Password or token').fill(DAVID_PASSWORD);
+  await expect(box).toHaveCount(0);
   await previewAndApply(panel);
   await expectRunning(panel);
   await screenshot(page, 'fix-running');
-  expect(templateSecrets('deployment/nginx-david', 'default')).toEqual(['dockercreds', 'regcred-docker-io']);
+  expect(templateSecrets('deployment/nginx-david', 'default')).toEqual(['regcred-docker-io']);
 
   await openOverview(page, 'sim-admin', '?namespace=default');
   await expect(workloadGroup(page, 'default', 'nginx-david')).toHaveCount(0, { timeout: SETTLE_TIMEOUT });

@@ -11,7 +11,7 @@ test.describe('overview', () => {
   test("the seed's case: nginx-david cannot pull and a matching secret sits unattached", async ({ page }) => {
     await openOverview(page);
     const group = workloadGroup(page, 'default', 'nginx-david');
-    await expect(group.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'secret-not-attached', { timeout: SETTLE_TIMEOUT });
+    await expect(group.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'no-working-credential', { timeout: SETTLE_TIMEOUT });
     await expect(group.getByRole('rowheader')).toContainText('Deployment');
     await expect(group.getByRole('rowheader')).toContainText('default');
     const chips = group.getByRole('list', { name: /^image / });
@@ -98,7 +98,7 @@ test.describe('overview', () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await openOverview(page);
     const card = page.locator('[data-workload-card="default/Deployment/nginx-david"]');
-    await expect(card.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'secret-not-attached', { timeout: SETTLE_TIMEOUT });
+    await expect(card.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'no-working-credential', { timeout: SETTLE_TIMEOUT });
     await expect(page.getByRole('table')).toBeHidden();
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);

@@ -28,8 +28,10 @@ test.describe('pod detail', () => {
     await expect(page.getByTestId('normalized-image')).toHaveText('docker.io/davidpuziol/nginx:latest');
     await expect(page.getByText('implied: the tag latest')).toBeVisible();
 
-    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'secret-not-attached');
-    await expect(page.getByRole('region', { name: 'Fix' })).toContainText('dockercreds');
+    await expect(page.locator('[data-verdict]')).toHaveAttribute('data-verdict', 'no-working-credential');
+    await expect(page.getByRole('region', { name: 'Fix' })).toContainText('Create a pull secret');
+    await expect(page.locator('li[data-secret="dockercreds"]')).toHaveAttribute('data-check', 'rejected');
+    await expect(page.locator('li[data-secret="dockerreq"]')).toHaveAttribute('data-check', 'rejected');
 
     const unattached = page.getByRole('heading', { name: 'In the namespace, matching, but not attached' }).locator('..');
     for (const [secret, username] of [

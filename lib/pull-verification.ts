@@ -43,7 +43,8 @@ export interface VerifiedImage {
 /** Refusals: the registry answered, and the answer was no. */
 export const REFUSED: ReadonlySet<CheckResult> = new Set<CheckResult>(['rejected', 'no-access', 'not-found']);
 
-const RANK: Record<CheckResult, number> = { 'can-pull': 0, 'not-tested': 1, unreachable: 2, 'no-access': 3, 'not-found': 4, rejected: 5 };
+/** The order a form offers credentials in: can-pull first, refusals last. */
+export const CHECK_RANK: Record<CheckResult, number> = { 'can-pull': 0, 'not-tested': 1, unreachable: 2, 'no-access': 3, 'not-found': 4, rejected: 5 };
 /** The host-match verdicts the registry's answers can confirm or correct. */
 export const CREDENTIAL_CODES: ReadonlySet<VerdictCode> = new Set<VerdictCode>([
   'credentials-rejected',
@@ -80,7 +81,7 @@ export function corroborate(candidates: CandidateCheck[], image: VerifiedImage):
 /** Can-pull first, refusals last; the order of origins (pod, service account, namespace, elsewhere) kept within. */
 export function rankCandidates(candidates: CandidateCheck[]): CandidateCheck[] {
   return candidates.map((candidate, index) => ({ candidate, index }))
-    .sort((a, b) => RANK[a.candidate.check.result] - RANK[b.candidate.check.result] || a.index - b.index)
+    .sort((a, b) => CHECK_RANK[a.candidate.check.result] - CHECK_RANK[b.candidate.check.result] || a.index - b.index)
     .map(({ candidate }) => candidate);
 }
 

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useCallback, useState } from 'react';
 import type { ApiError } from '@/lib/api/errors';
 import type { FixRequest } from '@/lib/api/fix-request';
+import type { SourceEvidence } from '@/lib/fix-evidence';
 import { validateNewSecret, type FixOptions, type FixProgress, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
 import { invalidateContext } from '@/lib/queries';
 import { TestCredentialsButton } from '../registry/test-credentials-button';
@@ -18,9 +19,10 @@ interface FixFormProps {
   namespace: string;
   options: FixOptions;
   initial: InitialChoice;
+  evidence: SourceEvidence;
 }
 
-export function FixForm({ context, namespace, options, initial }: FixFormProps) {
+export function FixForm({ context, namespace, options, initial, evidence }: FixFormProps) {
   const queryClient = useQueryClient();
   const [source, setSource] = useState<SourceState>(() => ({
     kind: initial.source,
@@ -31,6 +33,8 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
   }));
   const [target, setTarget] = useState<TargetState>({ kind: initial.target, confirmed: false });
   const [showErrors, setShowErrors] = useState(false);
+  // Ticked by the person after reading the registry's refusal: the apply then says acceptUnverified.
+  const [acceptRefusal, setAcceptRefusal] = useState(false);
   const [preview, setPreview] = useState<FixResponse | null>(null);
   const [applied, setApplied] = useState<FixResponse | null>(null);
   const [succeeded, setSucceeded] = useState(false);
@@ -47,7 +51,10 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
   }, []);
 
   const errors = source.kind === 'new' ? validateNewSecret(source.fields) : {};
-  const request = (mode: FixRequest['mode']) => buildRequest(mode, { ...options, pod }, source, target);
+  const request = (mode: FixRequest['mode']) => {
+    const built = buildRequest(mode, { ...options, pod }, source, target);
+    return built && mode === 'apply' && refusal !== null && acceptRefusal ? { ...built, acceptUnverified: true } : built;
+  };
   const previewing = useMutation<FixResponse, ApiError, FixRequest>({
     mutationFn: (body) => postFix(context, namespace, body),
     onSuccess: setPreview,
@@ -66,8 +73,11 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
   const change = <T,>(set: (value: T) => void) => (value: T) => {
     set(value);
     setPreview(null);
+    setAcceptRefusal(false);
     previewing.reset();
+    applying.reset();
   };
+  const refusal = refusalOf(source, namespace, evidence, applying.error);
   const body = request('preview');
   const previewOk = preview !== null && preview.steps.every((step) => step.dryRun?.ok);
   const onPreview = () => {
@@ -82,8 +92,15 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
       )}
       {!succeeded && (
         <form className="flex flex-col gap-5" onSubmit={(event) => event.preventDefault()} aria-label="Fix form">
-          <SourceChoice options={options} state={source} onChange={change(setSource)} errors={showErrors ? errors : {}} conflict={previewing.error ?? applying.error} />
+          <SourceChoice options={options} evidence={evidence} namespace={namespace} state={source} onChange={change(setSource)} errors={showErrors ? errors : {}} conflict={previewing.error ?? applying.error} />
           <TargetChoice options={options} state={target} onChange={change(setTarget)} />
+          {source.kind === 'new' && <TestCredentialsButton context={context} image={options.image} credential={{ kind: 'typed', username: source.fields.username, password: source.fields.password }} pod={{ namespace, name: options.pod }} />}
+          {refusal !== null && (
+            <label className="flex gap-2 rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+              <input type="checkbox" checked={acceptRefusal} onChange={(event) => setAcceptRefusal(event.target.checked)} className="mt-1" />
+              <span>Apply anyway, although {refusal}</span>
+            </label>
+          )}
           <div className="flex flex-wrap items-center gap-3">
             <button type="button" onClick={onPreview} disabled={!body || previewing.isPending} className="rounded-md bg-slate-800 px-4 py-2 text-sm font-medium text-white disabled:opacity-50 dark:bg-slate-200 dark:text-slate-900">
               {previewing.isPending ? 'Checking…' : 'Preview'}
@@ -94,15 +111,14 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
                 const applyBody = request('apply');
                 if (applyBody) applying.mutate(applyBody);
               }}
-              disabled={!previewOk || applying.isPending}
+              disabled={!previewOk || applying.isPending || (refusal !== null && !acceptRefusal)}
               className="rounded-md bg-sky-700 px-4 py-2 text-sm font-medium text-white disabled:opacity-50"
             >
               {applying.isPending ? 'Applying…' : 'Apply'}
             </button>
             {!body && <span className="text-sm text-slate-500">Choose a source and a target you may use.</span>}
           </div>
-          {source.kind === 'new' && <TestCredentialsButton context={context} image={options.image} credential={{ kind: 'typed', username: source.fields.username, password: source.fields.password }} pod={{ namespace, name: options.pod }} />}
-          {(previewing.error ?? applying.error) && (
+          {(previewing.error ?? applying.error) && refusal === null && (
             <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
               {(previewing.error ?? applying.error)?.message}
             </p>
@@ -112,6 +128,15 @@ export function FixForm({ context, namespace, options, initial }: FixFormProps) 
       )}
     </div>
   );
+}
+
+/** Why the registry refused the chosen credential, said in the tick box; null when it did not (or was not asked). */
+function refusalOf(source: SourceState, namespace: string, evidence: SourceEvidence, error: ApiError | null): string | null {
+  if (error?.code === 'credential-refused') return error.message;
+  const chosen = source.kind === 'existing' && source.existingName ? { namespace, name: source.existingName } : source.kind === 'copy' && source.copy ? source.copy : null;
+  if (chosen === null || !evidence.refused(chosen.namespace, chosen.name)) return null;
+  const check = evidence.checkOf(chosen.namespace, chosen.name);
+  return `the registry refused ${chosen.name} (${check?.result ?? 'refused'}): ${check?.message ?? ''}`;
 }
 
 /** The request body for the chosen options, or null while a choice is missing or not allowed. */

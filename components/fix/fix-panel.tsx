@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { PodDiagnosis, VerdictSummary } from '@/lib/api/types';
+import { sourceEvidence, withEvidence } from '@/lib/fix-evidence';
 import { initialChoice } from '@/lib/fix-plan';
 import { fixOptionsQuery } from '@/lib/queries/fix';
 import { VERDICTS } from '@/lib/verdicts';
@@ -30,6 +31,7 @@ export function FixPanel({ context, namespace, pod, container, diagnosis }: FixP
   const options = useQuery({ ...fixOptionsQuery(context, namespace, pod, shown?.container ?? ''), enabled: shown !== null });
   if (!shown) return null;
   const { verdict } = shown;
+  const evidence = sourceEvidence(namespace, diagnosis.containers.find((candidate) => candidate.name === shown.container)?.candidates ?? []);
 
   return (
     <section id="fix" aria-labelledby="fix-heading" className="scroll-mt-6 rounded-lg border border-sky-200 bg-white p-5 shadow-sm dark:border-sky-900 dark:bg-slate-900">
@@ -45,7 +47,8 @@ export function FixPanel({ context, namespace, pod, container, diagnosis }: FixP
           context={context}
           namespace={namespace}
           options={options.data}
-          initial={initialChoice(options.data, verdict)}
+          evidence={evidence}
+          initial={withEvidence(initialChoice(options.data, verdict), options.data, namespace, evidence)}
         />
       )}
     </section>

@@ -1,6 +1,7 @@
 'use client';
 
 import type { ApiError } from '@/lib/api/errors';
+import { byCheck, checkWords, type SourceEvidence } from '@/lib/fix-evidence';
 import { deriveSecretName, type CopySecretChoice, type FieldErrors, type FixOptions } from '@/lib/fix-plan';
 import { Choice, Field } from './form-parts';
 
@@ -25,15 +26,26 @@ export interface SourceState {
 
 interface SourceChoiceProps {
   options: FixOptions;
+  evidence: SourceEvidence;
+  namespace: string;
   state: SourceState;
   onChange: (state: SourceState) => void;
   errors: FieldErrors;
   conflict: ApiError | null;
 }
 
-/** Where the credentials come from: a matching secret here, a copy of one elsewhere, or a new one. */
-export function SourceChoice({ options, state, onChange, errors, conflict }: SourceChoiceProps) {
-  const { existing, copies, note } = options.sources;
+/**
+ * Where the credentials come from: a matching secret here, a copy of one elsewhere, or a new one; the secrets
+ * in the order the registry's answers rank them, each with its answer.
+ */
+export function SourceChoice({ options, evidence, namespace, state, onChange, errors, conflict }: SourceChoiceProps) {
+  const existing = byCheck(options.sources.existing, (choice) => evidence.checkOf(namespace, choice.name));
+  const copies = byCheck(options.sources.copies, (choice) => evidence.checkOf(choice.namespace, choice.name));
+  const { note } = options.sources;
+  const said = (secretNamespace: string, name: string) => {
+    const check = evidence.checkOf(secretNamespace, name);
+    return check === null ? '' : ` · ${checkWords(check)}${check.result === 'can-pull' || check.result === 'not-tested' ? '' : `: ${check.message}`}`;
+  };
   const set = (change: Partial<SourceState>) => onChange({ ...state, ...change });
   const setField = (field: keyof NewSecretFields) => (value: string) => set({ fields: { ...state.fields, [field]: value } });
   const taken = conflict?.code === 'conflict';
@@ -46,7 +58,7 @@ export function SourceChoice({ options, state, onChange, errors, conflict }: Sou
           key={`existing/${choice.name}`}
           name="source"
           label={`Existing secret ${choice.name}`}
-          detail={`matches through ${choice.servers.join(', ')}`}
+          detail={`matches through ${choice.servers.join(', ')}${said(namespace, choice.name)}`}
           checked={state.kind === 'existing' && state.existingName === choice.name}
           permission={choice}
           onSelect={() => set({ kind: 'existing', existingName: choice.name })}
@@ -57,7 +69,7 @@ export function SourceChoice({ options, state, onChange, errors, conflict }: Sou
           key={`copy/${choice.namespace}/${choice.name}`}
           name="source"
           label={`Copy ${choice.namespace}/${choice.name}`}
-          detail={`type and data kept, origin recorded; matches through ${choice.servers.join(', ')}`}
+          detail={`type and data kept, origin recorded; matches through ${choice.servers.join(', ')}${said(choice.namespace, choice.name)}`}
           checked={state.kind === 'copy' && state.copy?.namespace === choice.namespace && state.copy.name === choice.name}
           permission={choice}
           onSelect={() => set({ kind: 'copy', copy: choice, copyName: undefined })}
