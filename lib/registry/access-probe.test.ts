@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistries, type SimRegistryFleet } from '../../sim/registry';
+import { startRegistries, type SimRegistryFleet } from '../../sim/testing';
 import { startDistribution, type RunningDistribution } from '../../test/registry/distribution';
 import { parseImageRef } from '../image-ref';
 import { probeAccess } from './access-probe';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRegistries, type SimRegistryFleet } from '../../../sim/registry';
+import { startRegistries, type SimRegistryFleet } from '../../../sim/testing';
 import { parseImageRef } from '../../image-ref';
 import { probeAccess } from '../../registry/access-probe';
 import { TokenCache, type RegistryClientOptions, type RegistryLogin } from '../../registry/client';
