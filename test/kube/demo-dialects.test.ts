@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
 import type { FailuresResponse, PullFailure } from '../../lib/api/types';
@@ -55,12 +56,17 @@ describe.each(RUNTIME_DIALECTS.map((runtime) => ({ runtime })))('the demo in $ru
   beforeAll(async () => {
     sim = await startSim([process.execPath, '--import', 'tsx'], ['--scenario', 'demo', '--backoff-ms', '300', '--runtime', runtime]);
     process.env.PULLFIX_KUBECONFIG = sim.kubeconfig;
+    // The demo's verdicts are the verified ones: the app tests credentials against the simulator's registries.
+    process.env.PULLFIX_REGISTRY_CONFIG = path.join(path.dirname(sim.kubeconfig), 'registries.json');
+    process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
     reloadKubeConfig();
     runs.set(runtime, await settled());
   }, 120_000);
 
   afterAll(async () => {
     delete process.env.PULLFIX_KUBECONFIG;
+    delete process.env.PULLFIX_REGISTRY_CONFIG;
+    process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
     reloadKubeConfig();
     await sim?.stop();
   });
