@@ -8,7 +8,7 @@ import {
   type SecretFact,
   type SecretState,
 } from './pull-verdict';
-import { HOST_MATCH_VERDICT_CODES, VERDICT_CODES, type VerdictCode } from './verdicts';
+import { HOST_MATCH_VERDICT_CODES, type VerdictCode } from './verdicts';
 
 const HUB_REFUSAL =
   'failed to pull and unpack image "docker.io/davidpuziol/nginx:latest": failed to resolve reference "docker.io/davidpuziol/nginx:latest": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed';

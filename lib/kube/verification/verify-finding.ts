@@ -1,7 +1,6 @@
 import 'server-only';
 
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
-import { ApiError } from '../../api/errors';
 import type { PullFailureCause, VerdictSummary } from '../../api/types';
 import type { ImageRef } from '../../image-ref';
 import { rankCandidates, refineVerdict, verificationOf, type CandidateCheck, type Verification } from '../../pull-verification';
