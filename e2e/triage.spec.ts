@@ -64,3 +64,9 @@ test('the fleet view lists every demo context, and incidents shared across them 
   await expect(rateLimit).toHaveCount(1);
   await expect(rateLimit).toContainText('2 contexts');
 });
+
+test('a namespace that does not exist is an error that names the namespace meant, never "no failures"', async ({ page }) => {
+  await page.goto('/contexts/sim-admin?namespace=defualt');
+  await expect(page.getByRole('alert')).toContainText('namespace "defualt" does not exist in context "sim-admin"; did you mean default?', { timeout: SETTLE_TIMEOUT });
+  await expect(page.getByRole('region', { name: /^No pull failures in / })).toHaveCount(0);
+});

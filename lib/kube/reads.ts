@@ -3,6 +3,7 @@ import 'server-only';
 import type {
   CoreV1Event,
   V1Job,
+  V1Namespace,
   V1Node,
   V1ObjectMeta,
   V1Pod,
@@ -36,6 +37,14 @@ export function getNode(clients: KubeClients, name: string): Promise<V1Node> {
 
 export function getJob(clients: KubeClients, namespace: string, name: string): Promise<V1Job> {
   return kubeCall(clients, () => clients.batch.readNamespacedJob({ namespace, name }));
+}
+
+export function getNamespace(clients: KubeClients, name: string): Promise<V1Namespace> {
+  return kubeCall(clients, () => clients.core.readNamespace({ name }));
+}
+
+export async function listNamespaceNames(clients: KubeClients): Promise<string[]> {
+  return (await kubeCall(clients, () => clients.core.listNamespace())).items.map((namespace) => namespace.metadata?.name ?? '');
 }
 
 export function getServiceAccount(clients: KubeClients, namespace: string, name: string): Promise<V1ServiceAccount> {

@@ -3,6 +3,8 @@ import type { FailuresResponse } from '@/lib/api/types';
 import { parseInput, respond } from '@/lib/api/respond';
 import { contextParams, failuresQuery } from '@/lib/api/validation';
 import { cacheRegistry } from '@/lib/kube/cache';
+import { clientsFor } from '@/lib/kube/config';
+import { assertNamespaceExists } from '@/lib/kube/namespace-check';
 
 export const dynamic = 'force-dynamic';
 
@@ -16,6 +18,8 @@ export async function GET(
     const { namespace } = parseInput(failuresQuery, {
       namespace: request.nextUrl.searchParams.get('namespace'),
     });
-    return cacheRegistry().failures(context, namespace);
+    const answer = await cacheRegistry().failures(context, namespace);
+    if (namespace !== null && answer.items.length === 0) await assertNamespaceExists(clientsFor(context), namespace);
+    return answer;
   });
 }
