@@ -17,6 +17,10 @@ describe('the verdict table', () => {
       'referenced-secret-missing',
       'malformed-secret',
       'node-credentials',
+      'no-working-credential',
+      'secret-in-other-namespace',
+      'account-lacks-access',
+      'access-refused',
     ]);
   });
 
