@@ -70,8 +70,8 @@ test('the seed tutorial: dockercreds is refused by the registry, so the form sta
   await expect(panel.getByRole('radio', { name: /^Existing secret dockercreds/ })).not.toBeChecked();
   await expect(panel.getByText(/matches through https:\/\/index\.docker\.io\/v1\/ · ✗ rejected/).first()).toBeVisible();
   await expect(panel.getByRole('radio', { name: /^Deployment nginx-david/ })).toBeChecked();
-  await expect(panel.getByLabel('Secret name')).toHaveValue('regcred-docker-io');
-  await expect(panel.getByLabel('Registry server')).toHaveValue('https://index.docker.io/v1/');
+  await expect(panel.getByLabel('Secret name', { exact: true })).toHaveValue('regcred-docker-io');
+  await expect(panel.getByLabel('Registry server', { exact: true })).toHaveValue('https://index.docker.io/v1/');
   // Testing comes before Preview in the form's order.
   const test = panel.getByRole('button', { name: /Test/ }).first();
   const preview = panel.getByRole('button', { name: 'Preview' });
@@ -81,8 +81,8 @@ test('the seed tutorial: dockercreds is refused by the registry, so the form sta
   await expect(panel.getByText('a password or token is required')).toBeVisible();
 
   // A wrong password: the dry run passes, the registry refuses it, and Apply waits for the box naming the refusal.
-  await panel.getByLabel('Username').fill('davidpuziol');
-  await panel.getByLabel('Password or token').fill('not-Dav1d-s-password');
+  await panel.getByLabel('Username', { exact: true }).fill('davidpuziol');
+  await panel.getByLabel('Password or token', { exact: true }).fill('not-Dav1d-s-password');
   await previewAndApply(panel);
   const box = panel.getByRole('checkbox', { name: /Apply anyway, although .*rejected the credentials of davidpuziol/ });
   await expect(box).toBeVisible({ timeout: FIX_TIMEOUT });
@@ -91,7 +91,7 @@ test('the seed tutorial: dockercreds is refused by the registry, so the form sta
   await expect(panel.getByRole('button', { name: 'Apply' })).toBeEnabled();
   await screenshot(page, 'fix-credentials-refused');
 
-  await panel.getByLabel('Password or token').fill(DAVID_PASSWORD);
+  await panel.getByLabel('Password or token', { exact: true }).fill(DAVID_PASSWORD);
   await expect(box).toHaveCount(0);
   await previewAndApply(panel);
   await expectRunning(panel);
@@ -114,7 +114,7 @@ test('the created secret holds the bytes kubectl create secret docker-registry w
 test('a copied secret on a StatefulSet keeps its entry; applying twice leaves one', async ({ page }) => {
   const pod = await failingPod(page, 'team-port', 'app');
   const panel = await openFix(page, 'team-port', pod);
-  await expect(panel.getByLabel('Registry server')).toHaveValue('registry.example.com:5000');
+  await expect(panel.getByLabel('Registry server', { exact: true })).toHaveValue('registry.example.com:5000');
   await expect(panel.getByText(/keep ":5000" in the server/)).toBeVisible();
   await panel.getByRole('radio', { name: /^Copy team-sa\/team-creds/ }).check();
   await panel.getByRole('radio', { name: /^StatefulSet app/ }).check();
@@ -156,9 +156,9 @@ test('through the service account, with a restart', async ({ page }) => {
   const pod = await failingPod(page, 'team-missing', 'api');
   const panel = await openFix(page, 'team-missing', pod);
   await expect(panel.getByRole('radio', { name: /^New secret/ })).toBeChecked();
-  await expect(panel.getByLabel('Secret name')).toHaveValue('regcred-ghcr-io');
-  await panel.getByLabel('Username').fill('acme-bot');
-  await panel.getByLabel('Password or token').fill('ghp_acme-bot-token');
+  await expect(panel.getByLabel('Secret name', { exact: true })).toHaveValue('regcred-ghcr-io');
+  await panel.getByLabel('Username', { exact: true }).fill('acme-bot');
+  await panel.getByLabel('Password or token', { exact: true }).fill('ghp_acme-bot-token');
   await panel.getByRole('radio', { name: /^service account default/ }).check();
   await previewAndApply(panel);
   await expectRunning(panel);
@@ -170,10 +170,10 @@ test('a bare pod is recreated with the secret only after confirmation', async ({
   const panel = await openFix(page, 'team-malformed', 'batch-runner');
   await expect(panel.getByRole('radio', { name: /^pod batch-runner/ })).toBeDisabled();
   await expect(panel).toContainText('a bare pod cannot gain pull secrets');
-  await expect(panel.getByLabel('Secret name')).toHaveValue('registry-creds');
+  await expect(panel.getByLabel('Secret name', { exact: true })).toHaveValue('registry-creds');
   await expect(panel).toContainText('will be replaced');
-  await panel.getByLabel('Username').fill('team-ci');
-  await panel.getByLabel('Password or token').fill('team-ci-secret');
+  await panel.getByLabel('Username', { exact: true }).fill('team-ci');
+  await panel.getByLabel('Password or token', { exact: true }).fill('team-ci-secret');
   await panel.getByRole('radio', { name: /^recreate pod batch-runner/ }).check();
   await expect(panel.getByRole('button', { name: 'Preview' })).toBeDisabled();
   await panel.getByRole('checkbox', { name: /will be deleted and created again/ }).check();

@@ -42,14 +42,14 @@ test.describe('verify against the registry', () => {
     await openPod(page, 'default', 'nginx-david', 'nginx');
     const panel = page.locator('section#fix');
     await panel.getByRole('radio', { name: /^New secret/ }).check({ timeout: SETTLE_TIMEOUT });
-    await panel.getByLabel('Username').fill('davidpuziol');
-    await panel.getByLabel('Password or token').fill('wrong-password');
+    await panel.getByLabel('Username', { exact: true }).fill('davidpuziol');
+    await panel.getByLabel('Password or token', { exact: true }).fill('wrong-password');
     const registryCheck = panel.locator('[data-registry-check]');
     await registryCheck.getByRole('button', { name: 'Test credentials' }).click();
     await expect(registryCheck.getByRole('status')).toContainText('✗ rejected', { timeout: 15_000 });
     await expect(panel.getByRole('button', { name: 'Preview' }), 'a failed test warns but does not block').toBeEnabled();
 
-    await panel.getByLabel('Password or token').fill(DAVID_PASSWORD);
+    await panel.getByLabel('Password or token', { exact: true }).fill(DAVID_PASSWORD);
     await registryCheck.getByRole('button', { name: 'Test credentials' }).click();
     await expect(registryCheck.getByRole('status')).toContainText(/✓ can pull davidpuziol\/nginx:latest sha256:[0-9a-f]{64}/, { timeout: 15_000 });
     await screenshot(page, 'registry-test-credentials');
