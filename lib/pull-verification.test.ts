@@ -175,14 +175,22 @@ describe('properties', () => {
   const anyCandidate = fc
     .record({ secret: fc.constantFrom('a', 'b', 'c', 'd'), origin: fc.constantFrom<CandidateOrigin>('pod', 'service-account', 'namespace', 'other-namespace'), check: anyCheck })
     .map(({ secret, origin, check }) => candidate(secret, origin, check));
-  const anySituation = fc.record({
-    candidates: fc.uniqueArray(anyCandidate, { selector: (entry) => `${entry.origin}/${entry.secret}`, maxLength: 5 }),
-    facts: fc.record({
-      podSecrets: fc.array(fc.record({ name: fc.constantFrom('a', 'b'), state: fc.constantFrom('matches' as const, 'no-match' as const, 'unreadable' as const) }), { maxLength: 2 }),
-      serviceAccountSecrets: fc.array(fc.record({ name: fc.constantFrom('c'), state: fc.constantFrom('matches' as const) }), { maxLength: 1 }),
-      namespaceMatchingSecrets: fc.uniqueArray(fc.constantFrom('c', 'd'), { maxLength: 2 }),
-    }),
-  });
+  const anySituation = fc
+    .record({
+      candidates: fc.uniqueArray(anyCandidate, { selector: (entry) => `${entry.origin}/${entry.secret}`, maxLength: 5 }),
+      facts: fc.record({
+        podSecrets: fc.array(fc.record({ name: fc.constantFrom('a', 'b'), state: fc.constantFrom('matches' as const, 'no-match' as const, 'unreadable' as const) }), { maxLength: 2 }),
+        serviceAccountSecrets: fc.array(fc.record({ name: fc.constantFrom('c'), state: fc.constantFrom('matches' as const) }), { maxLength: 1 }),
+        namespaceMatchingSecrets: fc.uniqueArray(fc.constantFrom('c', 'd'), { maxLength: 2 }),
+      }),
+    })
+    // A pod's secret is a candidate only because it matches the image (candidatesFor), so the host-match facts
+    // list it as matching too: situations where they disagree cannot be read from one cluster.
+    .map(({ candidates, facts }) => {
+      const sent = candidates.filter((entry) => entry.origin === 'pod').map((entry) => entry.secret);
+      const podSecrets = [...facts.podSecrets.filter((fact) => !sent.includes(fact.name)), ...sent.map((name) => ({ name, state: 'matches' as const }))];
+      return { candidates, facts: { ...facts, podSecrets } };
+    });
   const run = ({ candidates, facts }: { candidates: CandidateCheck[]; facts: Partial<PullFacts> }) => {
     const corroborated = corroborate(candidates, IMAGE);
     return { corroborated, verdict: refineVerdict(decidePullVerdict(baseFacts(facts)), corroborated, IMAGE) as PullVerdict };
@@ -193,7 +201,10 @@ describe('properties', () => {
       fc.property(anySituation, (situation) => {
         const { corroborated, verdict } = run(situation);
         if (verdict.code !== 'secret-not-attached' && verdict.code !== 'secret-in-other-namespace') return;
-        const named = corroborated.filter((entry) => entry.secret === verdict.secretName && entry.origin !== 'pod');
+        // The secret recommended is the pod's namespace's (attach) or another namespace's (copy): a secret of the
+        // same name elsewhere is another secret.
+        const scope: CandidateOrigin[] = verdict.code === 'secret-not-attached' ? ['namespace', 'service-account'] : ['other-namespace'];
+        const named = corroborated.filter((entry) => entry.secret === verdict.secretName && scope.includes(entry.origin));
         expect(named.some((entry) => REFUSED.has(entry.check.result) && !named.some((other) => !REFUSED.has(other.check.result)))).toBe(false);
       }),
     );
