@@ -223,7 +223,8 @@ describe('overview URLs', () => {
   it('reads back what it writes', () => {
     fc.assert(
       fc.property(
-        fc.string({ minLength: 1 }),
+        // A context named "." or ".." cannot be a path segment: URLs resolve it (escaped too) as a dot segment.
+        fc.string({ minLength: 1 }).filter((name) => name !== '.' && name !== '..'),
         fc.option(fc.stringMatching(/^[a-z0-9]([-a-z0-9]{0,20}[a-z0-9])?$/), { nil: null }),
         fc.string().filter((q) => q.trim() !== ''),
         fc.option(fc.constantFrom(...VERDICT_CODES), { nil: null }),
