@@ -3,29 +3,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as postFix } from '../../app/api/contexts/[context]/namespaces/[namespace]/fixes/route';
 import type { ApiErrorBody } from '../../lib/api/types';
 import type { FixResponse } from '../../lib/fix-plan';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../lib/security/csrf';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { pointAppAtCluster } from '../support/app-cluster';
 
 /**
  * The apply gate over the demo cluster and its registries: a credential the registry refused is not applied
  * unless the request accepts the refusal; a credential the registry accepts goes through.
  */
 let sim: SimProcess;
+let restoreApp = (): void => undefined;
 
 beforeAll(async () => {
   sim = await startSimCli();
-  process.env.PULLFIX_KUBECONFIG = sim.kubeconfig;
-  process.env.PULLFIX_REGISTRY_CONFIG = sim.registries;
-  process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
-  reloadKubeConfig();
+  restoreApp = pointAppAtCluster(sim);
 }, 100_000);
 
 afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  delete process.env.PULLFIX_REGISTRY_CONFIG;
-  process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
-  reloadKubeConfig();
+  restoreApp();
   await sim?.stop();
 });
 

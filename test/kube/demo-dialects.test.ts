@@ -2,10 +2,10 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
 import type { FailuresResponse, PullFailure } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { RUNTIME_DIALECTS, startSim, type RunningSim, type RuntimeDialect } from '../../sim/testing';
 import { waitUntil } from '../support/wait';
+import { pointAppAtCluster } from '../support/app-cluster';
 
 /**
  * Every demo case played in every runtime's words (`--runtime`): the kubelet's messages change, the causes and
@@ -52,22 +52,17 @@ const runs = new Map<RuntimeDialect, FailuresResponse>();
 
 describe.each(RUNTIME_DIALECTS.map((runtime) => ({ runtime })))('the demo in $runtime words', ({ runtime }) => {
   let sim: RunningSim | null = null;
+  let restoreApp = (): void => undefined;
 
   beforeAll(async () => {
     sim = await startSim([process.execPath, '--import', 'tsx'], ['--scenario', 'demo', '--backoff-ms', '300', '--runtime', runtime]);
-    process.env.PULLFIX_KUBECONFIG = sim.kubeconfig;
     // The demo's verdicts are the verified ones: the app tests credentials against the simulator's registries.
-    process.env.PULLFIX_REGISTRY_CONFIG = path.join(path.dirname(sim.kubeconfig), 'registries.json');
-    process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
-    reloadKubeConfig();
+    restoreApp = pointAppAtCluster({ kubeconfig: sim.kubeconfig, registries: path.join(path.dirname(sim.kubeconfig), 'registries.json') });
     runs.set(runtime, await settled());
   }, 120_000);
 
   afterAll(async () => {
-    delete process.env.PULLFIX_KUBECONFIG;
-    delete process.env.PULLFIX_REGISTRY_CONFIG;
-    process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
-    reloadKubeConfig();
+    restoreApp();
     await sim?.stop();
   });
 

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailuresResponse } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { sharedVerifier } from '../../lib/kube/verification';
@@ -9,26 +8,22 @@ import { CREDENTIAL_CODES } from '../../lib/pull-verification';
 import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
+import { pointAppAtCluster } from '../support/app-cluster';
 
 /**
  * The whole simulated cluster from the CLI with the demo scenario: a real kubelet pulling from the scenario's
  * registries wrote these statuses and events, so this checks lib/kube against a cluster it did not seed.
  */
 let simulator: SimProcess | null = null;
+let restoreApp = (): void => undefined;
 
 beforeAll(async () => {
   simulator = await startSimCli('demo');
-  process.env.PULLFIX_KUBECONFIG = simulator.kubeconfig;
-  process.env.PULLFIX_REGISTRY_CONFIG = simulator.registries;
-  process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
-  reloadKubeConfig();
+  restoreApp = pointAppAtCluster(simulator);
 }, 100_000);
 
 afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  delete process.env.PULLFIX_REGISTRY_CONFIG;
-  process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
-  reloadKubeConfig();
+  restoreApp();
   await simulator?.stop();
 });
 

@@ -5,10 +5,10 @@ import { format } from 'node:util';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ApiErrorJson, FailuresResponse } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { proxy } from '../../proxy';
 import { kubectl } from './kubectl';
 import { call, discoverRoutes, MUTATING_METHODS, ORIGIN, startDemoCluster, type ApiRoute, type DemoCluster } from './demo-app';
+import { pointAppAtCluster } from '../support/app-cluster';
 
 /**
  * Every endpoint under app/api, found at run time, against the demo scenario: cross-origin and token-less
@@ -17,17 +17,15 @@ import { call, discoverRoutes, MUTATING_METHODS, ORIGIN, startDemoCluster, type 
  */
 
 let cluster: DemoCluster;
+let restoreApp = (): void => undefined;
 let routes: ApiRoute[];
 const logLines: string[] = [];
 const exchanges: { what: string; status: number; text: string }[] = [];
 
 beforeAll(async () => {
   cluster = await startDemoCluster();
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  process.env.PULLFIX_REGISTRY_CONFIG = cluster.registries;
   // Every registry of the demo is served here: the answers carry the credential checks the sweep must cover.
-  process.env.PULLFIX_VERIFY_CREDENTIALS = 'on';
-  reloadKubeConfig();
+  restoreApp = pointAppAtCluster(cluster);
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logLines.push(format(...args)));
   }
@@ -36,10 +34,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  delete process.env.PULLFIX_KUBECONFIG;
-  delete process.env.PULLFIX_REGISTRY_CONFIG;
-  process.env.PULLFIX_VERIFY_CREDENTIALS = 'off';
-  reloadKubeConfig();
+  restoreApp();
   await cluster?.close();
 });
 
