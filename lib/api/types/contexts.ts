@@ -1,6 +1,6 @@
 /**
  * GET /api/contexts: the kubeconfig contexts.
- * Part of the API's JSON types (lib/api/types.ts): types only, nothing server-side.
+ * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
  */
 
 export interface ContextsResponse {

@@ -1,6 +1,6 @@
 /**
  * The error body of every non-2xx answer, and the warnings of a partial result.
- * Part of the API's JSON types (lib/api/types.ts): types only, nothing server-side.
+ * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
  */
 
 /** Every non-2xx answer of the API has this body. */

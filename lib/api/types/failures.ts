@@ -1,6 +1,6 @@
 /**
  * GET /api/contexts/{context}/failures: the failing pulls, and the summaries the pod detail shares.
- * Part of the API's JSON types (lib/api/types.ts): types only, nothing server-side.
+ * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
  */
 import type { ImageRef, ImageRefBreak } from '../../image-ref';
 import type { PullFailureCause } from '../../diagnosis';

@@ -1,6 +1,6 @@
 /**
  * POST /api/contexts/{context}/namespaces/{namespace}/image-fixes: changing an image.
- * Part of the API's JSON types (lib/api/types.ts): types only, nothing server-side.
+ * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
  */
 import type { WorkloadRef } from './failures';
 

@@ -1,6 +1,6 @@
 /**
  * The registry routes: POST /api/registry/check, and a pod container's tags and platforms.
- * Part of the API's JSON types (lib/api/types.ts): types only, nothing server-side.
+ * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
  */
 import type { PullFailureCause } from '../../diagnosis';
 
