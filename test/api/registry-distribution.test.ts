@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GET as getPodRegistry } from '../../app/api/contexts/[context]/namespaces/[namespace]/pods/[pod]/registry/route';
 import { POST as postCheck } from '../../app/api/registry/check/route';
 import type { PodRegistryInfo, RegistryCheckResponse } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
 import type { ObjectStore } from '../../sim/testing';
 import { ADMIN, pod, serviceAccount, startSimCluster, type SimCluster } from '../kube/sim-cluster';
+import { pointApp } from '../support/app-cluster';
 import { startDistribution, type RunningDistribution } from '../registry/distribution';
 
 /**
@@ -21,6 +21,7 @@ const HOST = 'registry.pullfix.test';
 let registry: RunningDistribution;
 let cluster: SimCluster;
 let directory: string;
+let restoreApp: (() => void) | undefined;
 
 beforeAll(async () => {
   registry = await startDistribution();
@@ -28,14 +29,10 @@ beforeAll(async () => {
   directory = fs.mkdtempSync(path.join(os.tmpdir(), 'pullfix-registry-distribution-'));
   const config = path.join(directory, 'registries.json');
   fs.writeFileSync(config, JSON.stringify(registry.endpoints(HOST)));
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  process.env.PULLFIX_REGISTRY_CONFIG = config;
-  reloadKubeConfig();
+  restoreApp = pointApp({ PULLFIX_KUBECONFIG: cluster.kubeconfig, PULLFIX_REGISTRY_CONFIG: config });
 });
 afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  delete process.env.PULLFIX_REGISTRY_CONFIG;
-  reloadKubeConfig();
+  restoreApp?.();
   await cluster?.close();
   await registry?.stop();
   if (directory) fs.rmSync(directory, { recursive: true, force: true });

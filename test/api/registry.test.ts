@@ -1,15 +1,15 @@
 import http from 'node:http';
 import https from 'node:https';
 import { NextRequest } from 'next/server';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as postImageFix } from '../../app/api/contexts/[context]/namespaces/[namespace]/image-fixes/route';
 import { GET as getPodRegistry } from '../../app/api/contexts/[context]/namespaces/[namespace]/pods/[pod]/registry/route';
 import { POST as postCheck } from '../../app/api/registry/check/route';
 import type { ApiErrorBody, ImageFixResponse, PodRegistryInfo, RegistryCheckResponse } from '../../lib/api/types';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
 import { installPeerKey, PEER_HEADER, peerStamp } from '../../lib/security/peer';
+import { simCliForFile } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -17,17 +17,13 @@ import { waitUntil } from '../support/wait';
  * pods and secrets, its registries serve the demo's images over the Distribution API (Docker Hub's bearer-token
  * flow included), and the app finds them through the registries.json the CLI writes.
  */
-let simulator: SimProcess | null = null;
+simCliForFile('demo', { withRegistries: true });
 
 const CSRF = 'test-csrf-token-4b1d';
 const DAVID_PASSWORD = 'Dav1d-pull-2024';
 const OTHER_PASSWORD = 'other-pass';
 
 beforeAll(async () => {
-  simulator = await startSimCli('demo');
-  process.env.PULLFIX_KUBECONFIG = simulator.kubeconfig;
-  process.env.PULLFIX_REGISTRY_CONFIG = simulator.registries;
-  reloadKubeConfig();
   await createSecret('default', 'metadata-creds', '169.254.169.254');
   await createSecret('default', 'gce-creds', 'metadata.google.internal');
   await createSecret('default', 'link-local-creds', '[fe80::1]:5000');
@@ -38,13 +34,6 @@ beforeAll(async () => {
     podOf('team-wrongpass', 'worker'),
   ]);
 }, 180_000);
-
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  delete process.env.PULLFIX_REGISTRY_CONFIG;
-  reloadKubeConfig();
-  await simulator?.stop();
-});
 
 // Everything here runs on loopback; a request anywhere else is recorded and stopped before a socket opens.
 const offLoopback: string[] = [];

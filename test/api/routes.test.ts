@@ -10,11 +10,13 @@ import { GET as getFailures } from '../../app/api/contexts/[context]/failures/ro
 import { GET as getPod } from '../../app/api/contexts/[context]/namespaces/[namespace]/pods/[pod]/route';
 import type { ApiErrorBody, ContextsResponse, FailuresResponse, PodDiagnosis } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
+import { pointApp } from '../support/app-cluster';
 import { ADMIN, REGISTRY_PASSWORD, STRANGER, VIEWER, startSimCluster, type SimCluster } from '../kube/sim-cluster';
 
 let cluster: SimCluster;
 let directory: string;
 let downServer: string;
+let restoreApp: (() => void) | undefined;
 
 beforeAll(async () => {
   cluster = await startSimCluster();
@@ -31,12 +33,10 @@ beforeAll(async () => {
       contexts: [{ name: 'arn:aws:eks:eu-west-1:123456789012:cluster/down', context: { cluster: 'down', user: 'down' } }],
     }),
   );
-  process.env.PULLFIX_KUBECONFIG = [cluster.kubeconfig, down].join(path.delimiter);
-  reloadKubeConfig();
+  restoreApp = pointApp({ PULLFIX_KUBECONFIG: [cluster.kubeconfig, down].join(path.delimiter) });
 });
 afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
+  restoreApp?.();
   await cluster?.close();
   fs.rmSync(directory, { recursive: true, force: true });
 });

@@ -1,26 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FixRequest } from '../../lib/api/fix-request';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { runFix } from '../../lib/kube/fix/run';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { simCliForFile } from '../support/sim-cli';
 
 /**
  * Ten people fix the same pull failure through the same service account at once, against the simulator: each
  * update of the account conflicts with the others on its resourceVersion, and every one must still land.
  */
-let sim: SimProcess;
-
-beforeAll(async () => {
-  sim = await startSimCli();
-  process.env.PULLFIX_KUBECONFIG = sim.kubeconfig;
-  reloadKubeConfig();
-}, 100_000);
-
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await sim?.stop();
-});
+simCliForFile();
 
 describe('concurrent service-account fixes', () => {
   it('all ten succeed, the account lists ten new entries once each, and no secret is orphaned', async () => {

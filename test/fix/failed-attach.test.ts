@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { ApiError } from '../../lib/api/errors';
 import type { FixRequest } from '../../lib/api/fix-request';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { runFix } from '../../lib/kube/fix/run';
+import { pointApp } from '../support/app-cluster';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 
 /**
@@ -19,6 +20,7 @@ import { startSimCli, type SimProcess } from '../support/sim-cli';
 let sim: SimProcess;
 let proxy: http.Server;
 let faultyKubeconfig: string;
+let restoreApp: (() => void) | undefined;
 
 const DEPLOYMENT_PATCH = /^\/apis\/apps\/v1\/namespaces\/default\/deployments\/nginx-david(\?|$)/;
 
@@ -26,13 +28,11 @@ beforeAll(async () => {
   sim = await startSimCli();
   proxy = await startFaultProxy(sim.url);
   faultyKubeconfig = throughProxy(sim.kubeconfig, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
-  process.env.PULLFIX_KUBECONFIG = faultyKubeconfig;
-  reloadKubeConfig();
+  restoreApp = pointApp({ PULLFIX_KUBECONFIG: faultyKubeconfig });
 }, 100_000);
 
 afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
+  restoreApp?.();
   await new Promise((closed) => proxy?.close(closed));
   await sim?.stop();
 });

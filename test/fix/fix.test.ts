@@ -1,33 +1,21 @@
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FixRequest } from '../../lib/api/fix-request';
 import type { FixProgress, FixResponse } from '../../lib/fix-plan';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { ApiError } from '../../lib/api/errors';
 import { getFixOptions } from '../../lib/kube/fix/options';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { simCliForFile } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
 /**
  * lib/kube/fix against the demo cluster from the simulator's CLI: its controllers roll out what the fixes
  * patch and its kubelet pulls from the scenario's registries with the credentials the fixes attach.
  */
-let sim: SimProcess;
+const sim = simCliForFile();
 const answers: string[] = [];
-
-beforeAll(async () => {
-  sim = await startSimCli();
-  process.env.PULLFIX_KUBECONFIG = sim.kubeconfig;
-  reloadKubeConfig();
-}, 100_000);
-
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await sim?.stop();
-});
 
 const DAVID_PASSWORD = 'Dav1d-pull-2024';
 const WRONG_PASSWORD = 'not-Dav1d-s-password';
@@ -115,7 +103,7 @@ describe('the secret pullfix creates', () => {
     const kubectl = JSON.parse(
       execFileSync(
         'kubectl',
-        ['create', 'secret', 'docker-registry', input.name, `--docker-server=${input.server}`, `--docker-username=${input.username}`, `--docker-password=${input.password}`, `--docker-email=${input.email}`, '--dry-run=client', '-o', 'json', '--kubeconfig', sim.kubeconfig],
+        ['create', 'secret', 'docker-registry', input.name, `--docker-server=${input.server}`, `--docker-username=${input.username}`, `--docker-password=${input.password}`, `--docker-email=${input.email}`, '--dry-run=client', '-o', 'json', '--kubeconfig', sim().kubeconfig],
         { encoding: 'utf8' },
       ),
     ) as { type: string; data: Record<string, string> };

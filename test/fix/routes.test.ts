@@ -1,28 +1,15 @@
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GET as getOptions } from '../../app/api/contexts/[context]/namespaces/[namespace]/fixes/options/route';
 import { GET as getProgress } from '../../app/api/contexts/[context]/namespaces/[namespace]/fixes/progress/route';
 import { POST as postFix } from '../../app/api/contexts/[context]/namespaces/[namespace]/fixes/route';
 import type { ApiErrorBody } from '../../lib/api/types';
 import type { FixOptions, FixProgress, FixResponse } from '../../lib/fix-plan';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../lib/security/csrf';
-import { startSimCluster, type SimCluster } from '../kube/sim-cluster';
+import { simClusterForFile } from '../kube/sim-cluster';
 
 /** The fix routes over the seeded API server: the gate in front of the mutation, validation, and no password out. */
-let cluster: SimCluster;
-
-beforeAll(async () => {
-  cluster = await startSimCluster();
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-});
-
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
-});
+const cluster = simClusterForFile();
 
 const ORIGIN = 'http://127.0.0.1:3107';
 const PASSWORD = 'Dav1d-typed-into-the-form';
@@ -60,7 +47,7 @@ describe('POST …/fixes', () => {
     expect(response.status).toBe(403);
     const body = (await response.json()) as ApiErrorBody;
     expect(body.error.code).toBe('csrf-rejected');
-    expect(cluster.store.get('secrets', 'shop', 'regcred-docker-io')).toBeUndefined();
+    expect(cluster().store.get('secrets', 'shop', 'regcred-docker-io')).toBeUndefined();
   });
 
   it('refuses a body that fails validation with the field it is about', async () => {
@@ -74,7 +61,7 @@ describe('POST …/fixes', () => {
     const previewText = await preview.text();
     expect(preview.status).toBe(200);
     expect((JSON.parse(previewText) as FixResponse).steps.every((step) => step.dryRun?.ok)).toBe(true);
-    expect(cluster.store.get('secrets', 'shop', 'regcred-docker-io')).toBeUndefined();
+    expect(cluster().store.get('secrets', 'shop', 'regcred-docker-io')).toBeUndefined();
 
     const applied = await post(fixBody('apply'), sameOrigin);
     const appliedText = await applied.text();

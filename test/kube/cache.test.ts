@@ -1,26 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FailuresResponse } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { CacheRegistry } from '../../lib/kube/cache';
 import { listPullFailures } from '../../lib/kube/failures';
 import type { ObjectStore } from '../../sim/testing';
-import { ADMIN, LISTER, SHOP_TEAM, STRANGER, VIEWER, startSimCluster, type SimCluster } from './sim-cluster';
+import { ADMIN, LISTER, SHOP_TEAM, STRANGER, VIEWER, simClusterForFile } from './sim-cluster';
 
-let cluster: SimCluster;
+const cluster = simClusterForFile(undefined, [LISTER, SHOP_TEAM]);
 let now = Date.parse('2026-11-26T10:00:00Z');
 let registry: CacheRegistry;
 
-beforeAll(async () => {
-  cluster = await startSimCluster(undefined, [LISTER, SHOP_TEAM]);
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-});
 afterEach(() => registry?.stopAll());
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
-});
 
 function newRegistry(watchTimeoutSeconds?: number): CacheRegistry {
   registry = new CacheRegistry({ now: () => now }, 60_000, { watchTimeoutSeconds });
@@ -58,16 +47,16 @@ describe('the watch-fed cache', () => {
   it('makes no list after warm-up while ten clients poll, and sees a change as it happens', async () => {
     newRegistry();
     const first = await registry.failures(ADMIN.name, null);
-    const before = cluster.server.requestLog.length;
+    const before = cluster().server.requestLog.length;
     for (let round = 0; round < 5; round += 1) {
       const answers = await Promise.all(Array.from({ length: 10 }, () => registry.failures(ADMIN.name, null)));
       for (const answer of answers) expect(answer.items).toEqual(first.items);
     }
-    expect(cluster.server.requestLog.slice(before)).toEqual([]);
+    expect(cluster().server.requestLog.slice(before)).toEqual([]);
 
-    endFailure(cluster.store, 'shop', 'web-7d4b9c8f6d-x2x9k');
+    endFailure(cluster().store, 'shop', 'web-7d4b9c8f6d-x2x9k');
     await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, null))).not.toContain('shop/web-7d4b9c8f6d-x2x9k'));
-    expect(cluster.server.requestLog.slice(before).filter((entry) => !entry.path.includes('watch='))).toEqual([]);
+    expect(cluster().server.requestLog.slice(before).filter((entry) => !entry.path.includes('watch='))).toEqual([]);
   });
 
   it('resumes a watch the server ends from its resourceVersion, without listing again', async () => {
@@ -76,7 +65,7 @@ describe('the watch-fed cache', () => {
     const pods = () => registry.health()[0]!.kinds.pods![0]!;
     await vi.waitFor(() => expect(pods().watchRestarts).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
     expect(pods().relists).toBe(1);
-    endFailure(cluster.store, 'shop', 'web-7d4b9c8f6d-q8m4z');
+    endFailure(cluster().store, 'shop', 'web-7d4b9c8f6d-q8m4z');
     await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, 'shop'))).not.toContain('shop/web-7d4b9c8f6d-q8m4z'));
   });
 
@@ -85,7 +74,7 @@ describe('the watch-fed cache', () => {
     const before = await registry.failures(ADMIN.name, null);
     const [gone] = failingPods(before).filter((pod) => pod.startsWith('jobs/'));
     expect(gone).toBeDefined();
-    await cluster.restart(async (store) => {
+    await cluster().restart(async (store) => {
       endFailure(store, 'jobs', gone!.split('/')[1]!);
       await vi.waitFor(() => expect(registry.failures(ADMIN.name, null)).rejects.toMatchObject({ code: 'unreachable', status: 502 }));
     });
@@ -101,9 +90,9 @@ describe('the watch-fed cache', () => {
       notice: 'the user of context "sim-lister" may not watch pods, so the cluster is read again on every refresh instead of updated live',
     });
     expect(comparable(answer)).toEqual(comparable(await listPullFailures(LISTER.name, null)));
-    const before = cluster.server.requestLog.length;
+    const before = cluster().server.requestLog.length;
     await Promise.all(Array.from({ length: 10 }, () => registry.failures(LISTER.name, null)));
-    const podLists = cluster.server.requestLog.slice(before).filter((entry) => new URL(entry.path, cluster.server.url).pathname === '/api/v1/pods');
+    const podLists = cluster().server.requestLog.slice(before).filter((entry) => new URL(entry.path, cluster().server.url).pathname === '/api/v1/pods');
     expect(podLists).toHaveLength(1);
   });
 

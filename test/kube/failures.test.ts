@@ -3,20 +3,9 @@ import type { FailuresResponse, PullFailure } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { failuresCallBudget, listPullFailures } from '../../lib/kube/failures';
 import { admit, applyScenario, generateScaleScenario, startControllers } from '../../sim/testing';
-import { ADMIN, REGISTRY_PASSWORD, STRANGER, VIEWER, pod, seedPullFailures, startSimCluster, type SimCluster } from './sim-cluster';
+import { ADMIN, REGISTRY_PASSWORD, STRANGER, VIEWER, pod, seedPullFailures, startSimCluster, type SimCluster, simClusterForFile } from './sim-cluster';
 
-let cluster: SimCluster;
-
-beforeAll(async () => {
-  cluster = await startSimCluster();
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-});
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
-});
+const cluster = simClusterForFile();
 
 /** The fields a person reads in the overview, per failing container. */
 function summary(item: PullFailure) {
@@ -192,7 +181,7 @@ describe('errors become the one error shape', () => {
       code: 'unauthorized',
       status: 401,
       reason: 'Unauthorized',
-      message: `the cluster at ${cluster.server.url} did not accept the credentials of context "sim-stranger" — the token or certificate is invalid or expired; refresh the kubeconfig's credentials`,
+      message: `the cluster at ${cluster().server.url} did not accept the credentials of context "sim-stranger" — the token or certificate is invalid or expired; refresh the kubeconfig's credentials`,
     });
   });
 
@@ -214,7 +203,7 @@ describe('the API-call budget', () => {
     reloadKubeConfig();
   });
   afterAll(async () => {
-    process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
+    process.env.PULLFIX_KUBECONFIG = cluster().kubeconfig;
     reloadKubeConfig();
     await big?.close();
   });
@@ -259,7 +248,7 @@ describe('the API-call budget on the scale scenario', () => {
     reloadKubeConfig();
   }, 60_000);
   afterAll(async () => {
-    process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
+    process.env.PULLFIX_KUBECONFIG = cluster().kubeconfig;
     reloadKubeConfig();
     await scale?.close();
   });

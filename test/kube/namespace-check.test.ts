@@ -1,23 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api/errors';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { assertNamespaceExists } from '../../lib/kube/namespace-check';
-import { startSimCluster, type SimCluster } from './sim-cluster';
+import { simClusterForFile } from './sim-cluster';
 
 /** A namespace filter with a typo must say so, with the names that were probably meant. */
-let cluster: SimCluster;
-
-beforeAll(async () => {
-  cluster = await startSimCluster();
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-}, 60_000);
-
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
-});
+simClusterForFile();
 
 describe('assertNamespaceExists', () => {
   it('passes for a namespace that exists', async () => {

@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PodDiagnosis } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
-import { ADMIN, MESSAGES, REGISTRY_PASSWORD, VIEWER, pod, pullSecret, seedPullFailures, serviceAccount, startSimCluster, type SimCluster } from './sim-cluster';
+import { ADMIN, MESSAGES, REGISTRY_PASSWORD, VIEWER, pod, pullSecret, seedPullFailures, serviceAccount, simClusterForFile } from './sim-cluster';
 
-let cluster: SimCluster;
-
-beforeAll(async () => {
-  cluster = await startSimCluster((store) => {
-    seedPullFailures(store);
-    // late: the service account got the matching secret after the pod was created.
-    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late' } });
-    pod(store, 'late', 'web', { containers: [{ name: 'app', image: 'docker.io/davidpuziol/nginx:1.0', waiting: ['ErrImagePull', MESSAGES.denied] }] });
-    pullSecret(store, 'late', 'regcred', 'https://index.docker.io/v1/', 'davidpuziol');
-    serviceAccount(store, 'late', 'default', ['regcred', 'not-created']);
-  });
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-});
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
+simClusterForFile((store) => {
+  seedPullFailures(store);
+  // late: the service account got the matching secret after the pod was created.
+  store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late' } });
+  pod(store, 'late', 'web', { containers: [{ name: 'app', image: 'docker.io/davidpuziol/nginx:1.0', waiting: ['ErrImagePull', MESSAGES.denied] }] });
+  pullSecret(store, 'late', 'regcred', 'https://index.docker.io/v1/', 'davidpuziol');
+  serviceAccount(store, 'late', 'default', ['regcred', 'not-created']);
 });
 
 describe('getPodDiagnosis for the tutorial pod', () => {

@@ -1,24 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { describe, expect, it } from 'vitest';
+import { clientsFor } from '../../lib/kube/config';
 import { ApiError } from '../../lib/api/errors';
 import { findSecret, getPod, getSecret, listPods, listSecrets, POD_PAGE_SIZE, unlessRefused } from '../../lib/kube/reads';
-import { ADMIN, STRANGER, VIEWER, pod, pullSecret, startSimCluster, type SimCluster } from './sim-cluster';
+import { ADMIN, STRANGER, VIEWER, pod, pullSecret, simClusterForFile } from './sim-cluster';
 
-let cluster: SimCluster;
-
-beforeAll(async () => {
-  cluster = await startSimCluster((store) => {
-    store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'many' } });
-    for (let index = 0; index < POD_PAGE_SIZE + 3; index += 1) pod(store, 'many', `pod-${index}`, { containers: [{ name: 'app', image: 'nginx' }] });
-    pullSecret(store, 'many', 'regcred', 'https://index.docker.io/v1/', 'someone');
-  });
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-});
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
+simClusterForFile((store) => {
+  store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'many' } });
+  for (let index = 0; index < POD_PAGE_SIZE + 3; index += 1) pod(store, 'many', `pod-${index}`, { containers: [{ name: 'app', image: 'nginx' }] });
+  pullSecret(store, 'many', 'regcred', 'https://index.docker.io/v1/', 'someone');
 });
 
 describe('the read layer', () => {

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { clusterForFile } from '../support/app-cluster';
 import { dockerConfigJson } from '../../lib/pull-secrets';
 import { generateServingCertificate, type KubeObject, ObjectStore, type RunningApiServer, type SimUser, startApiServer, writeKubeconfig } from '../../sim/testing';
 
@@ -83,6 +84,14 @@ export async function startSimCluster(seed: (store: ObjectStore) => void = seedP
   };
   writeKubeconfig(kubeconfig, cluster.server.url, tls.caPem, [ADMIN, VIEWER, ...moreUsers, STRANGER], 'default');
   return cluster;
+}
+
+/** startSimCluster for one test file, pullfix's server code pointed at it while the file's tests run. */
+export function simClusterForFile(seed?: (store: ObjectStore) => void, moreUsers?: SimUser[]): () => SimCluster {
+  return clusterForFile(() => startSimCluster(seed, moreUsers), {
+    stop: (cluster) => cluster.close(),
+    environment: (cluster) => ({ PULLFIX_KUBECONFIG: cluster.kubeconfig }),
+  });
 }
 
 export const MESSAGES = {
@@ -283,3 +292,4 @@ export function event(
 function podEvent(store: ObjectStore, namespace: string, podName: string, reason: string, message: string, type: 'Normal' | 'Warning'): void {
   event(store, namespace, podName, null, reason, message, type, 3);
 }
+

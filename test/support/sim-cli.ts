@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterForFile } from './app-cluster';
 
 /**
  * The whole simulated cluster started by its CLI, as a person would start it (`npm run sim -- --scenario demo`):
@@ -40,6 +41,17 @@ export async function startSimCli(scenario = 'demo', timeoutMs = 90_000): Promis
   };
 }
 
+/**
+ * startSimCli for one test file, pullfix's server code pointed at its kubeconfig — and at its registries too
+ * when `withRegistries` — while the file's tests run.
+ */
+export function simCliForFile(scenario = 'demo', { withRegistries = false } = {}): () => SimProcess {
+  return clusterForFile(() => startSimCli(scenario), {
+    stop: (sim) => sim.stop(),
+    environment: (sim) => ({ PULLFIX_KUBECONFIG: sim.kubeconfig, ...(withRegistries ? { PULLFIX_REGISTRY_CONFIG: sim.registries } : {}) }),
+  });
+}
+
 function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     let stdout = '';
@@ -60,3 +72,4 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
     });
   });
 }
+
