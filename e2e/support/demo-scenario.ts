@@ -46,6 +46,11 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   { namespace: 'team-access', workload: 'reports', container: 'reports', verdict: 'account-lacks-access' },
   { namespace: 'team-typo', workload: 'api', container: 'api', verdict: 'repository-not-found' },
   { namespace: 'team-merge', workload: 'worker', container: 'worker', verdict: 'credentials-rejected' },
+  // The demo incident: one rotated password behind four workloads in two namespaces.
+  { namespace: 'store-front', workload: 'web', container: 'web', verdict: 'credentials-rejected' },
+  { namespace: 'store-front', workload: 'catalog', container: 'catalog', verdict: 'credentials-rejected' },
+  { namespace: 'store-back', workload: 'cart', container: 'cart', verdict: 'credentials-rejected' },
+  { namespace: 'store-back', workload: 'checkout', container: 'checkout', verdict: 'credentials-rejected' },
 ];
 
 /**

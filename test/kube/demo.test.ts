@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FailuresResponse } from '../../lib/api/types';
+import { incidentFixPlan } from '../../lib/incident-fix';
+import { groupIncidents } from '../../lib/incidents';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { sharedVerifier } from '../../lib/kube/verification';
@@ -126,6 +128,23 @@ describe('the demo scenario', () => {
     const detail = await getPodDiagnosis('sim-admin', namespace, item?.pod ?? '');
     const attached = detail.containers[0]?.candidates.find((candidate) => candidate.origin === 'pod');
     expect(attached).toMatchObject({ secret, check: { result } });
+  });
+
+  it('groups the demo incident, one rotated password behind four workloads in two namespaces, into one incident with one fix', () => {
+    const incidents = groupIncidents(admin.items).filter((incident) => incident.failures.some((item) => item.namespace.startsWith('store-')));
+    expect(incidents).toHaveLength(1);
+    const [incident] = incidents;
+    expect(incident?.failures.every((item) => item.namespace.startsWith('store-'))).toBe(true);
+    expect(incident?.radius.workloads.map((target) => `${target.namespace}/${target.workload.name}`)).toEqual([
+      'store-back/cart',
+      'store-back/checkout',
+      'store-front/catalog',
+      'store-front/web',
+    ]);
+    expect(incident?.action).toEqual({ kind: 'replace-secret', secretName: 'harbor-robot', registry: 'harbor.example.com', namespaces: ['store-back', 'store-front'] });
+    const plan = incidentFixPlan(incident!);
+    expect(plan).toMatchObject({ source: 'new', secretName: 'harbor-robot', server: 'harbor.example.com', replaceExisting: true, namespaces: ['store-back', 'store-front'], skipped: [] });
+    expect(plan?.targets).toHaveLength(4);
   });
 
   it('makes at most one registry test per (credential, repository) over every query of the cache period', () => {
