@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { PullFailure, PullFailureCause, VerdictCode } from './api/types';
 import { parseImageRef } from './image-ref';
+import { incidentFixPlan } from './incident-fix';
 import { groupIncidents, type IncidentInput } from './incidents';
 import { VERDICT_CODES, VERDICTS } from './verdicts';
 
@@ -9,6 +10,8 @@ interface Case {
   namespace?: string;
   pod?: string;
   workload?: string | null;
+  /** The workload's kind; a Deployment unless said. */
+  kind?: string;
   image?: string;
   verdict?: VerdictCode;
   cause?: PullFailureCause;
@@ -36,7 +39,7 @@ function failure(c: Case = {}): IncidentInput {
     message: 'Back-off pulling image',
     cause: c.cause ?? 'rate-limit',
     verdict: { code: verdict, title: VERDICTS[verdict].label, explanation: '', fix: '', secretName: c.secret ?? null, partial: false },
-    workload: workload === null ? null : { kind: 'Deployment', name: workload },
+    workload: workload === null ? null : { kind: c.kind ?? 'Deployment', name: workload },
     workloadPods: { failing: c.failing ?? 1, total: 3 },
     podCreated: '2026-12-01T10:00:00Z',
     pullSecrets: { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true },
@@ -209,5 +212,71 @@ describe('groupIncidents', () => {
         expect(summary(shuffled)).toEqual(summary(items));
       }),
     );
+  });
+});
+
+describe('incidentFixPlan: one fix for the whole incident', () => {
+  const rejected = (workload: string, namespace: string, extra: Case = {}) =>
+    failure({ workload, namespace, verdict: 'credentials-rejected', cause: 'unauthorized', secret: 'harbor-robot', image: `harbor.example.com/store/${workload}:1`, ...extra });
+
+  it('makes the shared expired credential one incident with one fix: new data for the secret in every namespace, every workload once', () => {
+    const incidents = groupIncidents([
+      rejected('web', 'store-front', { pod: 'web-1' }),
+      rejected('web', 'store-front', { pod: 'web-2' }),
+      rejected('catalog', 'store-front'),
+      rejected('cart', 'store-back'),
+      rejected('checkout', 'store-back'),
+    ]);
+    expect(incidents).toHaveLength(1);
+    expect(incidentFixPlan(incidents[0]!)).toEqual({
+      source: 'new',
+      secretName: 'harbor-robot',
+      server: 'harbor.example.com',
+      replaceExisting: true,
+      namespaces: ['store-back', 'store-front'],
+      targets: [
+        { namespace: 'store-front', pod: 'web-1', container: 'main' },
+        { namespace: 'store-front', pod: expect.stringMatching(/^catalog-/), container: 'main' },
+        { namespace: 'store-back', pod: expect.stringMatching(/^cart-/), container: 'main' },
+        { namespace: 'store-back', pod: expect.stringMatching(/^checkout-/), container: 'main' },
+      ],
+      skipped: [],
+    });
+  });
+
+  it.each([
+    ['secret-not-attached', 'existing', 'ghcr-creds', undefined],
+    ['missing-secret', 'new', 'regcred-ghcr-io', false],
+    ['referenced-secret-missing', 'new', 'ghcr-creds', false],
+    ['credentials-rejected', 'new', 'ghcr-creds', true],
+  ] as const)('%s: one %s secret %s for every namespace', (verdict, source, secretName, replaceExisting) => {
+    const [incident] = groupIncidents(
+      ['shop', 'team', 'ops'].map((namespace) => failure({ namespace, workload: 'api', verdict, cause: 'unauthorized', secret: 'ghcr-creds', image: 'ghcr.io/acme/api:2' })),
+    );
+    const plan = incidentFixPlan(incident!);
+    expect(plan).toMatchObject({ source, secretName, namespaces: ['ops', 'shop', 'team'] });
+    expect(plan?.targets).toHaveLength(3);
+    if (plan?.source === 'new') expect({ server: plan.server, replaceExisting: plan.replaceExisting }).toEqual({ server: 'ghcr.io', replaceExisting });
+  });
+
+  it('offers no incident fix where the action is a check, a restart, a new tag or per workload', () => {
+    for (const c of [
+      { verdict: 'rate-limited', cause: 'rate-limit' },
+      { verdict: 'registry-unreachable', cause: 'dns' },
+      { verdict: 'pod-predates-service-account', cause: 'unauthorized', secret: 'regcred' },
+      { verdict: 'tag-not-found', cause: 'not-found' },
+      { verdict: 'unknown', cause: 'unknown' },
+    ] as const) {
+      expect(incidentFixPlan(groupIncidents([failure({ ...c, workload: 'a' })])[0]!), c.verdict).toBeNull();
+    }
+  });
+
+  it('leaves bare pods and Jobs to their own rows, and fixes nothing from the fleet view', () => {
+    const [incident] = groupIncidents([rejected('web', 'shop'), rejected('once', 'shop', { kind: 'Job' }), failure({ workload: null, pod: 'lonely', namespace: 'shop', verdict: 'credentials-rejected', cause: 'unauthorized', secret: 'harbor-robot', image: 'harbor.example.com/store/x:1' })]);
+    const plan = incidentFixPlan(incident!);
+    expect(plan?.targets.map((target) => target.pod)).toEqual([expect.stringMatching(/^web-/)]);
+    expect(plan?.skipped.map((target) => `${target.workload.kind} ${target.workload.name}`)).toEqual(['Job once', 'Pod lonely']);
+    const [fleet] = groupIncidents([rejected('web', 'shop', { context: 'prod' })]);
+    expect(incidentFixPlan(fleet!)).toBeNull();
   });
 });

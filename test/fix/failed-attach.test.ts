@@ -1,15 +1,10 @@
-import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
-import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parse, stringify } from 'yaml';
 import { ApiError } from '../../lib/api/errors';
 import type { FixRequest } from '../../lib/api/fix-request';
 import { clientsFor } from '../../lib/kube/config';
 import { runFix } from '../../lib/kube/fix/run';
 import { pointApp } from '../support/app-cluster';
+import { isRealCall, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 
 /**
@@ -18,22 +13,21 @@ import { startSimCli, type SimProcess } from '../support/sim-cli';
  * alike, so a test-owned proxy on loopback sits between pullfix and it and fails only the real patch.
  */
 let sim: SimProcess;
-let proxy: http.Server;
-let faultyKubeconfig: string;
+let proxy: FaultProxy;
 let restoreApp: (() => void) | undefined;
 
 const DEPLOYMENT_PATCH = /^\/apis\/apps\/v1\/namespaces\/default\/deployments\/nginx-david(\?|$)/;
 
 beforeAll(async () => {
   sim = await startSimCli();
-  proxy = await startFaultProxy(sim.url);
-  faultyKubeconfig = throughProxy(sim.kubeconfig, `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`);
-  restoreApp = pointApp({ PULLFIX_KUBECONFIG: faultyKubeconfig });
+  // Only the real (not dry-run) patch of nginx-david fails.
+  proxy = await startFaultProxy(sim, (method, url) => method === 'PATCH' && DEPLOYMENT_PATCH.test(url) && isRealCall(url));
+  restoreApp = pointApp({ PULLFIX_KUBECONFIG: proxy.kubeconfig });
 }, 100_000);
 
 afterAll(async () => {
   restoreApp?.();
-  await new Promise((closed) => proxy?.close(closed));
+  await proxy?.close();
   await sim?.stop();
 });
 
@@ -67,45 +61,3 @@ describe('an apply whose attach step fails', () => {
     expect(after).toEqual(before);
   }, 60_000);
 });
-
-/** Forwards every request to the simulator, except the real (not dry-run) patch of nginx-david: a 500 Status. */
-function startFaultProxy(target: string): Promise<http.Server> {
-  const upstream = new URL(target);
-  const server = http.createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      const url = request.url ?? '/';
-      if (request.method === 'PATCH' && DEPLOYMENT_PATCH.test(url) && !/[?&]dryRun=All/.test(url)) {
-        response.writeHead(500, { 'content-type': 'application/json' });
-        response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'injected: the API server fell over', reason: 'InternalError', code: 500 }));
-        return;
-      }
-      const forwarded = https.request(
-        { host: upstream.hostname, port: upstream.port, path: url, method: request.method, headers: { ...request.headers, host: upstream.host }, rejectUnauthorized: false },
-        (answer) => {
-          response.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(response);
-        },
-      );
-      forwarded.on('error', () => response.destroy());
-      forwarded.end(Buffer.concat(chunks));
-    });
-  });
-  return new Promise((listening) => server.listen(0, '127.0.0.1', () => listening(server)));
-}
-
-/** A copy of the simulator's kubeconfig whose clusters are reached through the proxy. */
-function throughProxy(kubeconfig: string, server: string): string {
-  const config = parse(fs.readFileSync(kubeconfig, 'utf8')) as { clusters: { cluster: Record<string, unknown> }[] };
-  for (const entry of config.clusters) {
-    delete entry.cluster['certificate-authority-data'];
-    delete entry.cluster['certificate-authority'];
-    entry.cluster.server = server;
-    // client-node speaks plain HTTP only with this set; the proxy is on loopback, in this process.
-    entry.cluster['insecure-skip-tls-verify'] = true;
-  }
-  const copy = path.join(path.dirname(kubeconfig), 'kubeconfig-through-fault-proxy');
-  fs.writeFileSync(copy, stringify(config), { mode: 0o600 });
-  return copy;
-}
