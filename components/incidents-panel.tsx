@@ -1,15 +1,25 @@
+'use client';
+
 import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import { incidentFixPlan, type IncidentFixPlan } from '@/lib/incident-fix';
 import { describeIncident } from '@/lib/incident-text';
 import type { Incident } from '@/lib/incidents';
 import { formatAge, podHref } from '@/lib/overview';
+import { IncidentFixForm } from './incident-fix-form';
 import { VerdictBadge } from './verdict-badge';
+
+/** The URL parameter naming the incident whose fix form is open, so Back closes it and a link can share it. */
+const OPEN_PARAM = 'incident';
 
 /**
  * The failures as incidents, most urgent first: one line per root cause with its blast radius and the one action
  * that serves it. Shown above the table, one line each, so the first screen answers "what do I fix first".
  */
 export function IncidentsPanel({ context, incidents, now }: { context: string; incidents: Incident[]; now: number }) {
-  if (incidents.length === 0) return null;
+  const open = useOpenIncident(context, incidents);
+  if (incidents.length === 0 && !open.fix) return null;
   return (
     <section aria-labelledby="incidents-heading" className="rounded-xl border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
       <h2 id="incidents-heading" className="border-b border-slate-200 px-4 py-1.5 text-sm font-semibold dark:border-slate-800">
@@ -17,14 +27,45 @@ export function IncidentsPanel({ context, incidents, now }: { context: string; i
       </h2>
       <ol className="divide-y divide-slate-200 dark:divide-slate-800">
         {incidents.map((incident) => (
-          <IncidentRow key={incident.key} context={context} incident={incident} now={now} />
+          <IncidentRow key={incident.key} context={context} incident={incident} now={now} fixHref={context ? open.hrefFor(incident) : null} />
         ))}
       </ol>
+      {open.fix && <IncidentFixForm key={open.fix.key} context={context} title={open.fix.title} plan={open.fix.plan} onClose={open.close} />}
     </section>
   );
 }
 
-function IncidentRow({ context, incident, now }: { context: string; incident: Incident; now: number }) {
+/**
+ * The incident whose fix form the URL opens. Once open, the form keeps the plan it was opened with when the
+ * incident leaves the list — which is what a successful fix does — so its progress stays on screen.
+ */
+function useOpenIncident(context: string, incidents: Incident[]) {
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const key = search.get(OPEN_PARAM);
+  const current = context && key ? incidents.find((incident) => incident.key === key) : undefined;
+  const plan = current ? incidentFixPlan(current) : null;
+  const [kept, setKept] = useState<{ key: string; title: string; plan: IncidentFixPlan } | null>(null);
+  if (current && plan && kept?.key !== current.key) setKept({ key: current.key, title: describeIncident(current).title, plan });
+  const withParam = (value: string | null) => {
+    const params = new URLSearchParams(search.toString());
+    if (value === null) params.delete(OPEN_PARAM);
+    else params.set(OPEN_PARAM, value);
+    const query = params.toString();
+    return `${pathname}${query ? `?${query}` : ''}`;
+  };
+  return {
+    fix: key !== null && kept?.key === key ? kept : null,
+    hrefFor: (incident: Incident) => (incidentFixPlan(incident) ? `${withParam(incident.key)}#incident-fix` : null),
+    close: () => {
+      setKept(null);
+      router.replace(withParam(null), { scroll: false });
+    },
+  };
+}
+
+function IncidentRow({ context, incident, now, fixHref }: { context: string; incident: Incident; now: number; fixHref: string | null }) {
   const text = describeIncident(incident);
   const first = incident.failures[0]!;
   const facts = [text.radius, incident.failingSince ? `failing for ${formatAge(incident.failingSince, now)}` : null, text.registryPulls]
@@ -42,9 +83,10 @@ function IncidentRow({ context, incident, now }: { context: string; incident: In
       <span className="min-w-0 break-words font-medium lg:truncate" title={text.title}>
         {text.title}
       </span>
-      {/* A check is not pullfix's to do, but the evidence behind it is one click away. */}
+      {/* One fix for the whole incident opens its form here; a check is not pullfix's to do, but the evidence behind it is one click away. */}
       <Link
-        href={`${podHref(first.context ?? context, first.namespace, first.pod)}${incident.action.kind === 'check' ? '' : '#fix'}`}
+        href={fixHref ?? `${podHref(first.context ?? context, first.namespace, first.pod)}${incident.action.kind === 'check' ? '' : '#fix'}`}
+        scroll={fixHref ? false : undefined}
         title={text.action}
         className="min-w-0 break-words rounded text-sky-800 underline underline-offset-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 lg:truncate dark:text-sky-300"
       >

@@ -14,6 +14,7 @@ export const apiPaths = {
     if (follow.restartedAt) search.set('restartedAt', follow.restartedAt);
     return `${apiPaths.fixes(context, namespace)}/progress?${search}`;
   },
+  incidentFixes: (context: string) => `${contextPath(context)}/incident-fixes`,
   imageFixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/image-fixes`,
   registryCheck: () => '/api/registry/check',
 };
