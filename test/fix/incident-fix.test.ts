@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api/errors';
 import type { IncidentFixRequest } from '../../lib/api/incident-fix-request';
 import type { IncidentFixResponse } from '../../lib/incident-fix';
-import { clientsFor, reloadKubeConfig } from '../../lib/kube/config';
+import { clientsFor } from '../../lib/kube/config';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { assertIncidentCredentialsAccepted } from '../../lib/kube/fix/incident-gate';
 import { runIncidentFix } from '../../lib/kube/fix/incident-run';
-import { pointAppAtCluster } from '../support/app-cluster';
+import { pointApp, pointAppAtCluster } from '../support/app-cluster';
 import { isRealCall, startFaultProxy, type FaultProxy } from '../support/fault-proxy';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
@@ -86,11 +86,6 @@ async function clusterState(): Promise<string> {
   return JSON.stringify({ secrets: secrets.map((secret) => secret.data), templates });
 }
 
-function useKubeconfig(path: string): void {
-  process.env.PULLFIX_KUBECONFIG = path;
-  reloadKubeConfig();
-}
-
 describe('the demo incident, fixed as one', () => {
   let targets: IncidentFixRequest['targets'];
   let before: string;
@@ -130,12 +125,12 @@ describe('the demo incident, fixed as one', () => {
   });
 
   it('rolls back steps 1–9 when step 10 fails for real: the cluster is as it was', async () => {
-    useKubeconfig(proxy.kubeconfig);
+    const direct = pointApp({ PULLFIX_KUBECONFIG: proxy.kubeconfig });
     const failure = await runIncidentFix('sim-admin', request('apply', targets)).then(
       () => null,
       (error: unknown) => error,
     );
-    useKubeconfig(sim.kubeconfig);
+    direct();
     expect(failure).toBeInstanceOf(ApiError);
     expect((failure as ApiError).code).toBe('fix-failed');
     expect((failure as ApiError).message).toMatch(/stopped at step 10 of 10, "restart StatefulSet checkout" in namespace store-back, during the apply: .*injected/);

@@ -1,25 +1,12 @@
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { POST as postIncidentFix } from '../../app/api/contexts/[context]/incident-fixes/route';
 import type { ApiErrorBody } from '../../lib/api/types';
-import { reloadKubeConfig } from '../../lib/kube/config';
 import { CSRF_COOKIE, CSRF_HEADER } from '../../lib/security/csrf';
-import { startSimCluster, type SimCluster } from '../kube/sim-cluster';
+import { simClusterForFile } from '../kube/sim-cluster';
 
 /** The incident fix route over the seeded API server: the gate in front of the mutation, validation, one error shape. */
-let cluster: SimCluster;
-
-beforeAll(async () => {
-  cluster = await startSimCluster();
-  process.env.PULLFIX_KUBECONFIG = cluster.kubeconfig;
-  reloadKubeConfig();
-});
-
-afterAll(async () => {
-  delete process.env.PULLFIX_KUBECONFIG;
-  reloadKubeConfig();
-  await cluster?.close();
-});
+simClusterForFile();
 
 const ORIGIN = 'http://127.0.0.1:3107';
 const PASSWORD = 'typed-into-the-incident-form';
