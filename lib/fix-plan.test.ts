@@ -135,9 +135,12 @@ describe('initialChoice', () => {
     defaults: { secretName: 'regcred-docker-io', server: 'https://index.docker.io/v1/', portNote: null },
     sources: { new: { allowed: true, reason: null }, existing: [{ name: 'dockercreds', servers: ['https://index.docker.io/v1/'], allowed: true, reason: null }], copies: [], note: null },
     targets: [
-      { kind: 'workload', label: 'Deployment web', description: '', allowed: true, reason: null },
-      { kind: 'service-account', label: 'service account default', description: '', allowed: true, reason: null },
+      { kind: 'workload', label: 'Deployment web', description: '', allowed: true, reason: null, possible: true },
+      { kind: 'service-account', label: 'service account default', description: '', allowed: true, reason: null, possible: true },
     ],
+    podSecrets: [],
+    attached: { template: [], serviceAccount: [] },
+    management: null,
     preferred: { source: 'existing', existingName: 'dockercreds', target: 'workload' },
   };
 
@@ -150,6 +153,23 @@ describe('initialChoice', () => {
     ['pod-predates-service-account', null, { target: 'service-account' }],
   ])('%s (secret %s)', (code, secretName, expected) => {
     expect(initialChoice(options, { code: code as VerdictCode, secretName })).toMatchObject(expected);
+  });
+
+  it('replaces the data of a secret a bare pod names in place, before recreating the pod', () => {
+    const bare: FixOptions = {
+      ...options,
+      workload: null,
+      podSecrets: ['registry-creds'],
+      targets: [
+        { kind: 'in-place', label: 'nothing to attach', description: '', allowed: true, reason: null, possible: true },
+        { kind: 'recreate-pod', label: 'recreate pod web-1', description: '', allowed: true, reason: null, possible: true },
+      ],
+      preferred: { ...options.preferred, target: 'recreate-pod' },
+    };
+    for (const code of ['malformed-secret', 'credentials-rejected', 'referenced-secret-missing'] as const) {
+      expect(initialChoice(bare, { code, secretName: 'registry-creds' })).toMatchObject({ source: 'new', newName: 'registry-creds', target: 'in-place' });
+    }
+    expect(initialChoice(bare, { code: 'malformed-secret', secretName: 'other' }).target).toBe('recreate-pod');
   });
 
   it('offers a new secret under the derived name when nothing matches', () => {

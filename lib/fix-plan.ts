@@ -6,6 +6,7 @@
  */
 import { newSecretSchema, type AttachTargetKind, type CredentialSource, type NewSecretInput } from './api/fix-request';
 import type { VerdictSummary, WorkloadRef } from './api/types';
+import type { GitOpsManagement } from './gitops';
 
 /** What `kubectl rollout restart` sets on the pod template to roll a workload without changing it otherwise. */
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
@@ -52,6 +53,11 @@ export interface TargetChoice extends Permission {
   description: string;
   /** What the person must confirm first, because the target deletes something; absent when it deletes nothing. */
   confirmation?: string;
+  /**
+   * Whether anyone could take it: false when the cluster forbids it for everyone (a bare pod's secrets cannot
+   * change); a target only this user may not take can still be handed to someone who may.
+   */
+  possible: boolean;
 }
 
 /** GET …/fixes/options: what the form may offer for one failing container. */
@@ -71,6 +77,12 @@ export interface FixOptions {
     note: string | null;
   };
   targets: TargetChoice[];
+  /** The pull secrets the failing pod names now (spec.imagePullSecrets). */
+  podSecrets: string[];
+  /** What the fix would add to: the workload's pod template (or the bare pod) and the service account; null when unreadable. */
+  attached: { template: string[]; serviceAccount: string[] | null };
+  /** Set when Argo CD, Flux or Helm manages the workload: a live patch will be reverted. */
+  management: GitOpsManagement | null;
   preferred: { source: 'new' | 'existing'; existingName: string | null; target: AttachTargetKind | null };
 }
 
@@ -78,6 +90,7 @@ export type FixStepKind =
   | 'create-secret'
   | 'replace-secret'
   | 'reuse-secret'
+  | 'already-attached'
   | 'copy-secret'
   | 'patch-workload'
   | 'update-service-account'
@@ -252,6 +265,10 @@ export interface InitialChoice {
   /** The verdict names a secret whose data is wrong: offer to overwrite it rather than add another. */
   replaceExisting: boolean;
   target: AttachTargetKind | null;
+  /** Set by a link to the form: the secret to copy, and the new secret's server and username. */
+  copy?: { namespace: string; name: string };
+  server?: string;
+  username?: string;
 }
 
 /**
@@ -263,11 +280,13 @@ export function initialChoice(options: FixOptions, verdict: Pick<VerdictSummary,
   const allowedTarget = (kind: AttachTargetKind) => options.targets.find((target) => target.kind === kind && target.allowed)?.kind ?? null;
   const target = verdict.code === 'pod-predates-service-account' ? (allowedTarget('service-account') ?? options.preferred.target) : options.preferred.target;
   const broken = verdict.code === 'credentials-rejected' || verdict.code === 'malformed-secret';
+  // A bare pod that already names the secret needs it created or refilled, not recreated.
+  const inPlace = (name: string) => (options.workload === null && options.podSecrets.includes(name) ? (allowedTarget('in-place') ?? target) : target);
   if (verdict.code === 'referenced-secret-missing' && verdict.secretName) {
-    return { source: 'new', existingName: null, newName: verdict.secretName, replaceExisting: false, target };
+    return { source: 'new', existingName: null, newName: verdict.secretName, replaceExisting: false, target: inPlace(verdict.secretName) };
   }
   if (broken && verdict.secretName) {
-    return { source: 'new', existingName: null, newName: verdict.secretName, replaceExisting: true, target };
+    return { source: 'new', existingName: null, newName: verdict.secretName, replaceExisting: true, target: inPlace(verdict.secretName) };
   }
   const allowed = options.sources.existing.filter((choice) => choice.allowed).map((choice) => choice.name);
   const usable = allowed.find((name) => name === verdict.secretName) ?? allowed[0] ?? null;

@@ -6,7 +6,7 @@ describe('the verdict table', () => {
     expect(Object.keys(VERDICTS).sort()).toEqual([...VERDICT_CODES].sort());
   });
 
-  it('offers a pull secret exactly for the verdicts where the pull was refused for want of credentials', () => {
+  it('offers a pull secret exactly for the verdicts where the pull was refused for want of credentials, and for rate limits', () => {
     const fixable = VERDICT_CODES.filter((code) => VERDICTS[code].secretFixable);
     expect(fixable).toEqual([
       'missing-secret',
@@ -17,6 +17,7 @@ describe('the verdict table', () => {
       'referenced-secret-missing',
       'malformed-secret',
       'node-credentials',
+      'rate-limited',
       'no-working-credential',
       'secret-in-other-namespace',
       'account-lacks-access',

@@ -39,7 +39,7 @@ export type VerdictFamily = 'credentials' | 'missing' | 'network' | 'policy' | '
 export interface VerdictRow {
   label: string;
   family: VerdictFamily;
-  /** A pull secret can fix it: the pull was refused for want of usable credentials. */
+  /** A pull secret can fix it: the pull was refused for want of usable credentials, or anonymous pulls are rate-limited. */
   secretFixable: boolean;
 }
 
@@ -59,7 +59,7 @@ export const VERDICTS: { readonly [Code in VerdictCode]: VerdictRow } = {
   'node-credentials': { label: 'Node credentials expected', family: 'credentials', secretFixable: true },
   'tag-not-found': { label: 'Tag or digest not found', family: 'missing', secretFixable: false },
   'registry-unreachable': { label: 'Registry unreachable', family: 'network', secretFixable: false },
-  'rate-limited': { label: 'Rate limited', family: 'network', secretFixable: false },
+  'rate-limited': { label: 'Rate limited', family: 'network', secretFixable: true },
   'platform-mismatch': { label: 'No image for this platform', family: 'policy', secretFixable: false },
   'invalid-reference': { label: 'Invalid image reference', family: 'missing', secretFixable: false },
   'never-pull': { label: 'Image not on node (pull policy Never)', family: 'policy', secretFixable: false },

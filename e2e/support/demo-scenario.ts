@@ -51,6 +51,8 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   { namespace: 'store-front', workload: 'catalog', container: 'catalog', verdict: 'credentials-rejected' },
   { namespace: 'store-back', workload: 'cart', container: 'cart', verdict: 'credentials-rejected' },
   { namespace: 'store-back', workload: 'checkout', container: 'checkout', verdict: 'credentials-rejected' },
+  // GitOps: Argo CD tracks the Deployment; the fix form warns that a live patch would be reverted.
+  { namespace: 'team-gitops', workload: 'storefront', container: 'storefront', verdict: 'missing-secret' },
 ];
 
 /**

@@ -36,6 +36,8 @@ export const fixRequestSchema = z.object({
     z.object({ kind: z.literal('workload'), confirm: z.literal(true).optional() }),
     z.object({ kind: z.literal('service-account'), confirm: z.literal(true).optional() }),
     z.object({ kind: z.literal('recreate-pod'), confirm: z.literal(true, 'recreating the pod needs an explicit confirmation') }),
+    // The pod already names the secret whose data is replaced: nothing to attach, the kubelet's next retry reads it.
+    z.object({ kind: z.literal('in-place') }),
   ]),
   /** Apply even though the registry refused the chosen credential: set only after the person ticked the box naming the refusal. */
   acceptUnverified: z.boolean().optional(),

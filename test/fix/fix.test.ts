@@ -197,8 +197,8 @@ describe('a bare pod', () => {
   it('cannot be patched or restarted, and is recreated with the secret after confirmation', async () => {
     const options = await getFixOptions('sim-admin', 'team-malformed', 'batch-runner', 'runner');
     expect(options.workload).toBeNull();
-    expect(options.targets.map((target) => [target.kind, target.allowed])).toEqual([['workload', false], ['service-account', false], ['recreate-pod', true]]);
-    expect(options.targets[0]?.reason).toMatch(/bare pod cannot gain pull secrets/);
+    expect(options.targets.map((target) => [target.kind, target.allowed])).toEqual([['in-place', true], ['workload', false], ['service-account', false], ['recreate-pod', true]]);
+    expect(options.targets[1]?.reason).toMatch(/bare pod cannot gain pull secrets/);
     const credentials = { server: options.defaults.server, username: 'team-ci', password: 'team-ci-secret' };
     const added = { kind: 'new', name: options.defaults.secretName, ...credentials } as const;
     await expect(runFix('sim-admin', 'team-malformed', { mode: 'apply', pod: 'batch-runner', container: 'runner', source: added, target: { kind: 'workload' } })).rejects.toMatchObject({ code: 'invalid-input' });

@@ -16,9 +16,10 @@ import { PULL_SECRET_TYPES } from '../credentials';
 import { credentialLookup, parseImage } from '../diagnose';
 import { ApiError } from '../../api/errors';
 import { podContainers } from '../pull-waits';
-import { getJob, getPod, listSecrets, unlessRefused } from '../reads';
+import { getJob, getPod, getServiceAccount, getWorkload, listSecrets, unlessRefused } from '../reads';
+import { gitOpsManagement } from '../../gitops';
 import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
-import { findWorkload, jobDeletion, jobPods, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
+import { findWorkload, jobDeletion, jobPods, templatePullSecrets, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
 
 /**
  * What the fix form may offer for one container: where the credentials can come from (a new secret, a matching
@@ -44,8 +45,16 @@ export async function getFixOptions(context: string, namespace: string, podName:
   const copies: CopySecretChoice[] = matchingSecrets((elsewhere ?? []).filter((secret) => secret.metadata?.namespace !== namespace), lookup).map(
     ({ name, namespace: from, servers }) => ({ name, namespace: from, servers, ...createSecrets }),
   );
-  const deletion = owner.workload?.kind === 'Job' ? await jobDeletionOf(clients, namespace, owner.workload.name) : null;
-  const targets = targetChoices(namespace, pod, serviceAccount, owner.workload, owner.unsupportedOwner, access, deletion);
+  const [deletion, managed, accountSecrets] = await Promise.all([
+    owner.workload?.kind === 'Job' ? jobDeletionOf(clients, namespace, owner.workload.name) : null,
+    owner.workload ? getWorkload(clients, namespace, owner.workload) : { metadata: pod.metadata, template: { spec: pod.spec } },
+    unlessRefused(getServiceAccount(clients, namespace, serviceAccount), 'forbidden', 'not-found'),
+  ]);
+  const podSecrets = templatePullSecrets({ spec: pod.spec });
+  const targets = [
+    ...inPlaceChoice(pod, owner.workload, podSecrets, createSecrets),
+    ...targetChoices(namespace, pod, serviceAccount, owner.workload, owner.unsupportedOwner, access, deletion),
+  ];
   const prefill = serverPrefill(image.ref.registry);
   const firstExisting = existing.find((choice) => choice.allowed);
 
@@ -63,10 +72,16 @@ export async function getFixOptions(context: string, namespace: string, podName:
     },
     sources: { new: createSecrets, existing, copies, note: secretsNote(context, namespace, inNamespace, elsewhere) },
     targets,
+    podSecrets,
+    attached: {
+      template: templatePullSecrets(managed.template),
+      serviceAccount: accountSecrets === null ? null : (accountSecrets.imagePullSecrets ?? []).map((reference) => reference.name ?? '').filter(Boolean),
+    },
+    management: gitOpsManagement(managed.metadata),
     preferred: {
       source: firstExisting ? 'existing' : 'new',
       existingName: firstExisting?.name ?? null,
-      target: targets.find((target) => target.allowed)?.kind ?? null,
+      target: targets.find((target) => target.allowed && target.kind !== 'in-place')?.kind ?? null,
     },
   };
 }
@@ -117,13 +132,14 @@ function targetChoices(
         : 'a bare pod cannot gain pull secrets: the API server rejects changes to spec.imagePullSecrets of an existing pod',
     };
     const choices: TargetChoice[] = [
-      { kind: 'workload', label: `pod ${podName}`, description: 'patch the pod in place', ...blocked },
+      { kind: 'workload', label: `pod ${podName}`, description: 'patch the pod in place', ...blocked, possible: false },
       {
         kind: 'service-account',
         label: `service account ${serviceAccount}`,
         description: 'add the secret to the service account',
         allowed: false,
         reason: 'a bare pod cannot be restarted, and the service account\'s secrets only reach pods created after the change',
+        possible: false,
       },
     ];
     if (!unsupportedOwner) {
@@ -133,6 +149,7 @@ function targetChoices(
         label: `recreate pod ${podName}`,
         description,
         confirmation: `pod ${podName} will be deleted and created again: ${description}`,
+        possible: true,
         ...all(access, [
           { verb: 'delete', group: '', resource: 'pods', namespace },
           { verb: 'create', group: '', resource: 'pods', namespace },
@@ -151,6 +168,7 @@ function targetChoices(
         label: `recreate Job ${workload.name}`,
         description: `a Job's pod template cannot change: delete Job ${workload.name} and create it again with the same spec plus the secret`,
         confirmation,
+        possible: true,
         ...all(access, recreateJobChecks(namespace)),
       },
       {
@@ -158,6 +176,7 @@ function targetChoices(
         label: `service account ${serviceAccount}`,
         description: `add the secret to service account ${serviceAccount} (every pod it runs gets it from now on), then recreate Job ${workload.name} with the same spec so its new pods get it`,
         confirmation,
+        possible: true,
         ...all(access, [...serviceAccountChecks, ...recreateJobChecks(namespace)]),
       },
     ];
@@ -168,15 +187,42 @@ function targetChoices(
       kind: 'workload',
       label: `${workload.kind} ${workload.name}`,
       description: workloadDescription(workload),
+      possible: true,
       ...all(access, workload.kind === 'ReplicaSet' ? [patch, { verb: 'delete', group: '', resource: 'pods', namespace }] : [patch]),
     },
     {
       kind: 'service-account',
       label: `service account ${serviceAccount}`,
-      description: `add the secret to service account ${serviceAccount} (every pod it runs gets it from now on), then restart ${workload.kind} ${workload.name} as kubectl rollout restart does`,
+      description: serviceAccountDescription(serviceAccount, workload),
+      possible: true,
       ...all(access, [...serviceAccountChecks, patch]),
     },
   ];
+}
+
+/**
+ * Nothing to attach: the pod already names a secret, which the fix creates or refills. Offered first, since it
+ * changes nothing else; a bare pod then needs no recreating.
+ */
+function inPlaceChoice(pod: V1Pod, workload: FixWorkload | null, podSecrets: string[], createSecrets: Permission): TargetChoice[] {
+  if (podSecrets.length === 0) return [];
+  const where = workload ? `${workload.kind} ${workload.name}` : `pod ${pod.metadata?.name ?? ''}`;
+  return [
+    {
+      kind: 'in-place',
+      label: `nothing to attach: ${where} already names ${podSecrets.join(', ')}`,
+      description: `create the secret under a name the pod already uses, or replace that secret's data; the kubelet reads it at its next pull retry, and nothing is patched, restarted or recreated`,
+      possible: true,
+      ...createSecrets,
+    },
+  ];
+}
+
+/** CronJob's next Job picks the account's secret up; the rest roll as `kubectl rollout restart` makes them (a ReplicaSet: its failing pod is deleted). */
+function serviceAccountDescription(serviceAccount: string, workload: FixWorkload): string {
+  const added = `add the secret to service account ${serviceAccount} (every pod it runs gets it from now on)`;
+  if (workload.kind === 'CronJob') return `${added}, then restart CronJob ${workload.name}'s template so its next Job uses it`;
+  return `${added}, then restart ${workload.kind} ${workload.name} as kubectl rollout restart does`;
 }
 
 function workloadDescription(workload: FixWorkload): string {

@@ -32,6 +32,7 @@ export async function planAttach(
   { name: secret, step: secretStep }: { name: string; step: PlannedStep },
   target: FixRequest['target'],
 ): Promise<PlannedStep[]> {
+  if (target.kind === 'in-place') return inPlace(pod, workload, secret, secretStep);
   if (target.kind === 'recreate-pod') {
     if (workload) throw new ApiError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} belongs to ${workload.kind} ${workload.name}: attach the secret there instead of recreating the pod`);
     return recreatePodSteps(clients, namespace, pod, secret);
@@ -63,6 +64,29 @@ export async function planAttach(
   // New data under a name the template already has: only new pods are sure to pull with it.
   if (!patch && secretStep.kind === 'replace-secret') steps.push(restartStep(clients, namespace, workload));
   return steps;
+}
+
+/**
+ * The pod already names the secret (a name nobody created, or one whose data is being replaced): the kubelet
+ * reads it again at its next pull retry, so nothing is attached and nothing restarts.
+ */
+function inPlace(pod: V1Pod, workload: FixWorkload | null, secret: string, secretStep: PlannedStep): PlannedStep[] {
+  const named = (pod.spec?.imagePullSecrets ?? []).some((reference) => reference.name === secret);
+  if (!named) {
+    throw new ApiError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} does not name ${secret} among its imagePullSecrets: attach it instead of fixing it in place`);
+  }
+  if (secretStep.kind !== 'create-secret' && secretStep.kind !== 'replace-secret') {
+    throw new ApiError('invalid-input', 400, `pod ${pod.metadata?.name ?? ''} already uses ${secret}: an in-place fix creates it or replaces its data`);
+  }
+  const where = workload ? `${workload.kind} ${workload.name}` : `pod ${pod.metadata?.name ?? ''}`;
+  return [
+    {
+      kind: 'already-attached',
+      title: `${where} already names ${secret}: the kubelet uses it at its next pull retry`,
+      yaml: null,
+      run: async () => `nothing to attach: ${where} already names ${secret}`,
+    },
+  ];
 }
 
 /**
@@ -124,7 +148,7 @@ async function planJobAttach(
   name: string,
   serviceAccount: string,
   { name: secret, step: secretStep }: { name: string; step: PlannedStep },
-  target: Exclude<FixRequest['target'], { kind: 'recreate-pod' }>,
+  target: Exclude<FixRequest['target'], { kind: 'recreate-pod' | 'in-place' }>,
 ): Promise<PlannedStep[]> {
   const job = await getJob(clients, namespace, name);
   const viaAccount = target.kind === 'service-account';

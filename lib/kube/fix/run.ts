@@ -92,6 +92,8 @@ function follow(workload: FixWorkload | null, request: FixRequest, secret: strin
   // Whole seconds: creationTimestamp has no fraction, and a pod created in the same second is new.
   const after = new Date(Math.floor(startedAt.getTime() / 1000) * 1000).toISOString();
   const restartedAt = attach.find((step) => step.restartedAt)?.restartedAt ?? null;
+  // In place, the failing pod itself pulls again: it predates the fix.
+  if (request.target.kind === 'in-place' && !workload) return { kind: 'Pod', name: request.pod, after: new Date(0).toISOString(), secret, restartedAt };
   if (!workload || request.target.kind === 'recreate-pod') return { kind: 'Pod', name: request.pod, after, secret, restartedAt };
   // Nothing changed on the template: no rollout comes, so the page follows the pods as they are.
   const changed = attach.some((step) => step.yaml !== null);
