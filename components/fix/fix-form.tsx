@@ -5,12 +5,14 @@ import { useCallback, useState } from 'react';
 import type { ApiError } from '@/lib/api/errors';
 import type { FixRequest } from '@/lib/api/fix-request';
 import type { SourceEvidence } from '@/lib/fix-evidence';
-import { validateNewSecret, type FixOptions, type FixProgress, type FixResponse, type InitialChoice } from '@/lib/fix-plan';
+import { validateNewSecret, type FixOptions, type FixProgress, type FixResponse, type InitialChoice, type TargetChoice as TargetOption } from '@/lib/fix-plan';
 import { invalidateContext } from '@/lib/queries';
 import { TestCredentialsButton } from '../registry/test-credentials-button';
 import { postFix } from '@/lib/queries/fix';
 import { FixPreview } from './fix-preview';
 import { FixProgressView } from './fix-progress';
+import { GitOpsWarning } from './gitops-warning';
+import { Handoff } from './handoff';
 import { emptyFields, SourceChoice, type SourceState } from './source-choice';
 import { TargetChoice, type TargetState } from './target-choice';
 
@@ -27,8 +29,11 @@ export function FixForm({ context, namespace, options, initial, evidence }: FixF
   const [source, setSource] = useState<SourceState>(() => ({
     kind: initial.source,
     existingName: initial.existingName,
-    copy: options.sources.copies.find((choice) => choice.allowed) ?? null,
-    fields: { ...emptyFields, name: initial.newName, server: options.defaults.server },
+    copy:
+      options.sources.copies.find((choice) => choice.namespace === initial.copy?.namespace && choice.name === initial.copy.name) ??
+      options.sources.copies.find((choice) => choice.allowed) ??
+      null,
+    fields: { ...emptyFields, name: initial.newName, server: initial.server ?? options.defaults.server, username: initial.username ?? '' },
     replaceExisting: initial.replaceExisting,
   }));
   const [target, setTarget] = useState<TargetState>({ kind: initial.target, confirmed: false });
@@ -85,10 +90,19 @@ export function FixForm({ context, namespace, options, initial, evidence }: FixF
     if (body && Object.keys(errors).length === 0) previewing.mutate(body);
   };
 
+  // With a GitOps tool in charge, the change to commit comes first: a live patch would be reverted.
+  const handoff = <Handoff options={options} namespace={namespace} source={source} target={target.kind} />;
+
   return (
     <div className="mt-4 flex flex-col gap-5">
       {applied && (
         <FixProgressView context={context} namespace={namespace} response={applied} onSettled={onSettled} />
+      )}
+      {!succeeded && options.management && (
+        <>
+          <GitOpsWarning management={options.management} />
+          {handoff}
+        </>
       )}
       {!succeeded && (
         <form className="flex flex-col gap-5" onSubmit={(event) => event.preventDefault()} aria-label="Fix form">
@@ -116,7 +130,7 @@ export function FixForm({ context, namespace, options, initial, evidence }: FixF
             >
               {applying.isPending ? 'Applying…' : 'Apply'}
             </button>
-            {!body && <span className="text-sm text-slate-500">Choose a source and a target you may use.</span>}
+            {!body && <span className="text-sm text-slate-500">{target.kind === 'in-place' ? inPlaceMismatch(options, source) : 'Choose a source and a target you may use.'}</span>}
           </div>
           {(previewing.error ?? applying.error) && refusal === null && (
             <p role="alert" className="rounded-md border border-red-300 bg-red-50 p-3 text-sm text-red-800 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
@@ -126,6 +140,7 @@ export function FixForm({ context, namespace, options, initial, evidence }: FixF
           {preview && <FixPreview response={preview} />}
         </form>
       )}
+      {!succeeded && !options.management && handoff}
     </div>
   );
 }
@@ -145,17 +160,36 @@ function buildRequest(mode: FixRequest['mode'], options: FixOptions, source: Sou
   const chosen = options.targets.find((choice) => choice.kind === target.kind && choice.allowed);
   if (!chosen) return null;
   if (chosen.confirmation && !target.confirmed) return null;
-  const attach: FixRequest['target'] =
-    chosen.kind === 'recreate-pod' ? { kind: 'recreate-pod', confirm: true } : { kind: chosen.kind, ...(chosen.confirmation ? { confirm: true as const } : {}) };
+  if (chosen.kind === 'in-place' && inPlaceMismatch(options, source) !== null) return null;
+  const attach = attachTarget(chosen);
   switch (source.kind) {
-    case 'existing':
-      return source.existingName ? { ...base, source: { kind: 'existing', name: source.existingName }, target: attach } : null;
+    case 'existing': {
+      const allowed = options.sources.existing.some((choice) => choice.name === source.existingName && choice.allowed);
+      return source.existingName && allowed ? { ...base, source: { kind: 'existing', name: source.existingName }, target: attach } : null;
+    }
     case 'copy':
-      return source.copy ? { ...base, source: { kind: 'copy', fromNamespace: source.copy.namespace, name: source.copy.name, ...(source.copyName ? { newName: source.copyName } : {}) }, target: attach } : null;
+      return source.copy?.allowed ? { ...base, source: { kind: 'copy', fromNamespace: source.copy.namespace, name: source.copy.name, ...(source.copyName ? { newName: source.copyName } : {}) }, target: attach } : null;
     case 'new': {
       if (!options.sources.new.allowed) return null;
       const { email, ...fields } = source.fields;
       return { ...base, source: { kind: 'new', ...fields, ...(email ? { email } : {}), replaceExisting: source.replaceExisting }, target: attach };
     }
   }
+}
+
+function attachTarget(chosen: TargetOption): FixRequest['target'] {
+  switch (chosen.kind) {
+    case 'recreate-pod':
+      return { kind: 'recreate-pod', confirm: true };
+    case 'in-place':
+      return { kind: 'in-place' };
+    default:
+      return { kind: chosen.kind, ...(chosen.confirmation ? { confirm: true as const } : {}) };
+  }
+}
+
+/** Why "nothing to attach" does not fit the chosen source, or null when it does: it needs a new secret under a name the pod uses. */
+function inPlaceMismatch(options: FixOptions, source: SourceState): string | null {
+  if (source.kind === 'new' && options.podSecrets.includes(source.fields.name)) return null;
+  return `"Nothing to attach" fits a new secret named ${options.podSecrets.join(' or ')}, which the pod already uses: pick that name (and replace its data if it exists), or choose where to attach.`;
 }
