@@ -1,5 +1,6 @@
 import type { CandidateCheck, Verification } from '@/lib/api/types';
 import { checkWords } from '@/lib/fix-evidence';
+import { RecheckButton } from './recheck-button';
 
 /** Which verdict the page shows: verified by the registry's answers, partly, or the host match alone. */
 export function VerificationNote({ verification }: { verification: Verification | null }) {
@@ -17,7 +18,7 @@ export function VerificationNote({ verification }: { verification: Verification 
 }
 
 /** Every credential in reach of the image and what the registry said to it, can-pull first. No password. */
-export function CandidateChecks({ candidates }: { candidates: CandidateCheck[] }) {
+export function CandidateChecks({ candidates, container }: { candidates: CandidateCheck[]; container: string }) {
   if (candidates.length === 0) return null;
   return (
     <section aria-label="Credentials tested" className="mt-3">
@@ -29,6 +30,7 @@ export function CandidateChecks({ candidates }: { candidates: CandidateCheck[] }
             {candidate.username ? ` (${candidate.username}${candidate.server ? ` @ ${candidate.server}` : ''})` : ''}
             {' — '}
             <span className="font-medium">{checkWords(candidate.check)}</span>
+            {candidate.check.result !== 'not-tested' || candidate.username ? <RecheckButton container={container} secretNamespace={candidate.namespace} secret={candidate.secret} /> : null}
             <span className="block text-xs text-slate-500 dark:text-slate-400">{candidate.check.message}</span>
           </li>
         ))}

@@ -34,7 +34,7 @@ export function ContainerDiagnosisCard({ container }: { container: ContainerDiag
                 <VerificationNote verification={container.verification} />
               </div>
               <p className="mt-2 text-sm leading-relaxed">{container.verdict.explanation}</p>
-              <CandidateChecks candidates={container.candidates} />
+              <CandidateChecks candidates={container.candidates} container={container.name} />
               {container.verdict.partial && (
                 <p className="mt-1 text-xs text-amber-800 dark:text-amber-300">Secrets could not be read: this verdict rests on what could be seen.</p>
               )}

@@ -24,3 +24,6 @@ export const registryCheckBody = z.object({
 export type RegistryCheckBody = z.output<typeof registryCheckBody>;
 
 export const podRegistryQuery = z.object({ container: containerName });
+
+/** "Test again" on one candidate credential of a pod's container. */
+export const recheckBody = z.object({ container: containerName, secretNamespace: namespaceName, secret: secretName });

@@ -4,6 +4,7 @@ export const apiPaths = {
   failures: (context: string, namespace: string | null) =>
     `${contextPath(context)}/failures${namespace ? `?${new URLSearchParams({ namespace })}` : ''}`,
   pod: (context: string, namespace: string, pod: string) => `${namespacePath(context, namespace)}/pods/${encodeURIComponent(pod)}`,
+  podRecheck: (context: string, namespace: string, pod: string) => `${apiPaths.pod(context, namespace, pod)}/recheck`,
   podRegistry: (context: string, namespace: string, pod: string, container: string) =>
     `${apiPaths.pod(context, namespace, pod)}/registry?${new URLSearchParams({ container })}`,
   fixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/fixes`,

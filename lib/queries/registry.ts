@@ -38,3 +38,13 @@ export function postRegistryCheck(input: RegistryCheckInput): Promise<RegistryCh
 export function postImageFix(context: string, namespace: string, request: ImageFixRequest): Promise<ImageFixResponse> {
   return postJson(apiPaths.imageFixes(context, namespace), request);
 }
+
+/** "Test again": one candidate credential of a container tested past the cache; the answer names the secret, no password. */
+export function postRecheck(
+  context: string,
+  namespace: string,
+  pod: string,
+  body: { container: string; secretNamespace: string; secret: string },
+): Promise<{ namespace: string; secret: string; result: string; message: string; checkedAt: string }> {
+  return postJson(apiPaths.podRecheck(context, namespace, pod), body);
+}

@@ -9,6 +9,9 @@ import { clientsFor } from '../../lib/kube/config';
 import { getFixOptions } from '../../lib/kube/fix/options';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
+import { CredentialVerifier } from '../../lib/kube/verification';
+import { recheckCandidate, RECHECK_MIN_AGE_MS } from '../../lib/kube/verification/recheck';
+import { probeAccess } from '../../lib/registry/access-probe';
 import { pointAppAtCluster } from '../support/app-cluster';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
@@ -160,4 +163,35 @@ describe('the kubectl hand-off, run by kubectl', () => {
     const after = await admin().core.readNamespacedPod({ namespace: 'team-malformed', name: 'batch-runner' });
     expect(after.metadata?.uid).toBe(before.metadata?.uid);
   }, 90_000);
+});
+
+describe('Test again', () => {
+  it('tests one candidate past the cache, but not twice within its minimum age, and names no password', async () => {
+    let probes = 0;
+    let now = Date.now();
+    const verifier = new CredentialVerifier({
+      now: () => now,
+      probe: (image, login, options) => {
+        probes += 1;
+        return probeAccess(image, login, options);
+      },
+    });
+    const pod = await podOf('default', 'nginx-david-');
+    const input = { container: 'nginx', secretNamespace: 'default', secret: 'dockercreds' };
+    const first = await recheckCandidate('sim-admin', 'default', pod, input, { verifier, now: () => now });
+    expect(first).toMatchObject({ namespace: 'default', secret: 'dockercreds', result: 'rejected' });
+    expect(JSON.stringify(first)).not.toContain('other-pass');
+    expect(await recheckCandidate('sim-admin', 'default', pod, input, { verifier, now: () => now })).toEqual(first);
+    expect(probes).toBe(1);
+    now += RECHECK_MIN_AGE_MS;
+    const again = await recheckCandidate('sim-admin', 'default', pod, input, { verifier, now: () => now });
+    expect(probes).toBe(2);
+    expect(Date.parse(again.checkedAt)).toBeGreaterThan(Date.parse(first.checkedAt));
+  }, 60_000);
+
+  it('refuses a secret the container\'s image has no entry in', async () => {
+    const pod = await podOf('default', 'nginx-david-');
+    await expect(recheckCandidate('sim-admin', 'default', pod, { container: 'nginx', secretNamespace: 'team-ghcr', secret: 'hub-creds' })).resolves.toMatchObject({ secret: 'hub-creds' });
+    await expect(recheckCandidate('sim-admin', 'default', pod, { container: 'nginx', secretNamespace: 'team-unattached', secret: 'ghcr-creds' })).rejects.toMatchObject({ code: 'invalid-input' });
+  }, 60_000);
 });
