@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeBase64Text } from '../../lib/base64';
 import { fixHandoff, type HandoffSource } from '../../lib/fix-handoff';
 import type { AttachTargetKind } from '../../lib/api/fix-request';
@@ -12,8 +12,7 @@ import { runFix } from '../../lib/kube/fix/run';
 import { CredentialVerifier } from '../../lib/kube/verification';
 import { recheckCandidate, RECHECK_MIN_AGE_MS } from '../../lib/kube/verification/recheck';
 import { probeAccess } from '../../lib/registry/access-probe';
-import { pointAppAtCluster } from '../support/app-cluster';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { simCliForFile } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -21,18 +20,7 @@ import { waitUntil } from '../support/wait';
  * hand-off's kubectl commands, run as written, by sh and the real kubectl, against the demo cluster, with
  * the password given on stdin as a person would type it; then the simulated kubelet must pull with what they made.
  */
-let sim: SimProcess;
-let restore = (): void => undefined;
-
-beforeAll(async () => {
-  sim = await startSimCli('demo');
-  restore = pointAppAtCluster(sim);
-}, 100_000);
-
-afterAll(async () => {
-  restore();
-  await sim?.stop();
-});
+const sim = simCliForFile('demo', { withRegistries: true });
 
 const admin = () => clientsFor('sim-admin');
 
@@ -50,10 +38,10 @@ async function podOf(namespace: string, prefix: string): Promise<string> {
 async function runHandoff(namespace: string, pod: string, container: string, source: HandoffSource, target: AttachTargetKind, password = '') {
   const options = await getFixOptions('sim-admin', namespace, pod, container);
   const { commands } = fixHandoff({ namespace, pod, workload: options.workload, serviceAccount: options.serviceAccount, attached: options.attached, source, target, management: options.management });
-  const directory = fs.mkdtempSync(path.join(sim.directory, 'handoff-'));
+  const directory = fs.mkdtempSync(path.join(sim().directory, 'handoff-'));
   const script = path.join(directory, 'fix.sh');
   fs.writeFileSync(script, commands);
-  const run = spawnSync('sh', [script], { cwd: directory, input: `${password}\n`, encoding: 'utf8', env: { ...process.env, KUBECONFIG: sim.kubeconfig }, timeout: 60_000 });
+  const run = spawnSync('sh', [script], { cwd: directory, input: `${password}\n`, encoding: 'utf8', env: { ...process.env, KUBECONFIG: sim().kubeconfig }, timeout: 60_000 });
   expect(run.stderr.replace(/^Password or token for .*: \n?/m, '').replace(/^Warning: .*\n/gm, '')).toBe('');
   expect(run.status).toBe(0);
   expect(commands).not.toContain(password || '\u0000');

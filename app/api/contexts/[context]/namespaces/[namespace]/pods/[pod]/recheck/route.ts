@@ -3,7 +3,10 @@ import { recheckBody } from '@/lib/api/registry-validation';
 import { assertRegistryRateLimit } from '@/lib/api/registry-rate-limit';
 import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { podParams } from '@/lib/api/validation';
+import { listContexts } from '@/lib/kube/config';
 import { recheckCandidate, type RecheckAnswer } from '@/lib/kube/verification/recheck';
+import { audit } from '@/lib/log';
+import { requestActor } from '@/lib/security/actor';
 import { assertMutationRequest } from '@/lib/security/mutation';
 
 export const dynamic = 'force-dynamic';
@@ -16,7 +19,18 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
   return respond(async (): Promise<RecheckAnswer> => {
     assertMutationRequest(request);
     const { context, namespace, pod } = parseInput(podParams, await params);
+    const body = await parseBody(recheckBody, request);
+    // Only a well-formed request spends the client's registry budget.
     assertRegistryRateLimit(request);
-    return recheckCandidate(context, namespace, pod, await parseBody(recheckBody, request));
+    const answer = await recheckCandidate(context, namespace, pod, body);
+    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    audit({
+      who: requestActor(request, user),
+      what: 'registry-recheck',
+      where: { context, namespace, pod, container: body.container, secret: `${body.secretNamespace}/${body.secret}` },
+      result: answer.result === 'can-pull' ? 'succeeded' : 'failed',
+      detail: answer.message,
+    });
+    return answer;
   });
 }
