@@ -30,7 +30,7 @@ test('the viewer, who may change nothing, copies the fix as kubectl commands and
   await panel.getByLabel('Username', { exact: true }).fill('acme-bot');
   await panel.getByLabel('Password or token', { exact: true }).fill('typed-by-the-viewer');
 
-  const handoff = panel.getByRole('region', { name: 'Hand off this fix' });
+  const handoff = panel.getByRole('region', { name: 'Hand-off' });
   await handoff.getByRole('button', { name: 'Copy kubectl commands' }).click();
   await expect(handoff.getByRole('status').filter({ hasText: 'Copied' })).toBeVisible();
   const commands = await clipboard(page);
@@ -85,7 +85,7 @@ test('the Argo CD-managed workload warns that a live patch is reverted and shows
   await expect(blocks.first()).toHaveAttribute('data-handoff', 'yaml');
   await expect(blocks.first().locator('pre')).toContainText('imagePullSecrets');
   // The hand-off sits above the form: the change to commit is what to read first.
-  const handoffTop = (await panel.getByRole('region', { name: 'Hand off this fix' }).boundingBox())?.y ?? Infinity;
+  const handoffTop = (await panel.getByRole('region', { name: 'Hand-off' }).boundingBox())?.y ?? Infinity;
   const formTop = (await panel.getByRole('form', { name: 'Fix form' }).boundingBox())?.y ?? -Infinity;
   expect(handoffTop).toBeLessThan(formTop);
   await expect(panel.locator('[data-handoff="kubectl"] pre')).toContainText('# Warning: Argo CD manages this workload');

@@ -45,7 +45,7 @@ export function Handoff({ options, namespace, source, target }: { options: FixOp
   if (options.management) blocks.reverse();
 
   return (
-    <section aria-label="Hand off this fix" className="flex flex-col gap-3 rounded-md border border-slate-200 p-3 dark:border-slate-700">
+    <section aria-label="Hand-off" className="flex flex-col gap-3 rounded-md border border-slate-200 p-3 dark:border-slate-700">
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h3 className="text-sm font-semibold">Hand off this fix</h3>
         <CopyButton label="Copy link to this form" text={() => new URL(link, window.location.href).toString()} />
