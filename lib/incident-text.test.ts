@@ -22,6 +22,7 @@ function failure(namespace: string, workload: string, verdict: VerdictCode, extr
     workload: { kind: 'Deployment', name: workload },
     workloadPods: { failing: 2, total: 2 },
     podCreated: '2026-12-05T10:00:00Z',
+    failingSince: null,
     pullSecrets: { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true },
     verification: { state: 'not-tested', checkedAt: null },
     ...extra,

@@ -42,6 +42,7 @@ function failure(c: Case = {}): IncidentInput {
     workload: workload === null ? null : { kind: c.kind ?? 'Deployment', name: workload },
     workloadPods: { failing: c.failing ?? 1, total: 3 },
     podCreated: '2026-12-01T10:00:00Z',
+    failingSince: null,
     pullSecrets: { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true },
     verification: { state: 'not-tested', checkedAt: null },
   };

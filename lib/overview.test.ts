@@ -43,6 +43,7 @@ function failure(overrides: Partial<PullFailure> & { verdictCode?: VerdictCode }
     workload: { kind: 'Deployment', name: 'api' },
     workloadPods: { failing: 1, total: 1 },
     podCreated: '2026-11-26T14:42:21Z',
+    failingSince: '2026-11-26T14:43:02Z',
     pullSecrets: NO_SECRETS,
     verification: { state: 'verified', checkedAt: '2026-11-26T14:43:00Z' },
     ...rest,

@@ -3,7 +3,7 @@ import 'server-only';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { PullFailure } from '../api/types';
 import { podCredentials } from './credentials';
-import { diagnoseContainer, latestPullError } from './diagnose';
+import { containerOfFieldPath, diagnoseContainer, latestPullError } from './diagnose';
 import type { NamespaceReads } from './namespace-reads';
 import { resolveOwners, workloadKey } from './owners';
 import { MISSING_PULL_SECRET_EVENT, podContainers, pullWaits, type PullWait } from './pull-waits';
@@ -90,8 +90,35 @@ function pullFailure(
     workload,
     workloadPods: totals.get(workloadKey(namespace, workload, name)) ?? { failing: 1, total: 1 },
     podCreated: isoTime(pod.metadata?.creationTimestamp) ?? '',
+    failingSince: firstPullFailure(read.events ?? [], name, wait.container, wait.reason === MISSING_PULL_SECRET_EVENT),
     pullSecrets: finding.credentials.state,
   };
+}
+
+/**
+ * When the kubelet first reported this container's pull failing: the oldest of its "Failed to pull image",
+ * "Error: ErrImagePull"-style and "Back-off pulling image" events (an aggregated event keeps its firstTimestamp
+ * as its count grows). `missingSecret` counts the pod's missing-secret warning too, for items that rest on it.
+ */
+export function firstPullFailure(events: CoreV1Event[], pod: string, container: string, missingSecret: boolean): string | null {
+  let first: number | null = null;
+  for (const event of events) {
+    if (event.involvedObject.name !== pod || !isPullFailureEvent(event, container, missingSecret)) continue;
+    const stamp = event.firstTimestamp ?? event.eventTime ?? event.lastTimestamp;
+    const at = stamp instanceof Date ? stamp.getTime() : Date.parse(String(stamp ?? ''));
+    if (Number.isFinite(at) && (first === null || at < first)) first = at;
+  }
+  return first === null ? null : isoTime(new Date(first));
+}
+
+const PULL_FAILURE_MESSAGE = /^(Failed to pull image|Back-off pulling image|Error: (ErrImagePull|ImagePullBackOff|ErrImageNeverPull|InvalidImageName))\b/;
+
+/** The kubelet's events from `imageManager.EnsureImageExists` and its pull back-off; other Failed/BackOff events are about running. */
+function isPullFailureEvent(event: CoreV1Event, container: string, missingSecret: boolean): boolean {
+  if (event.reason === MISSING_PULL_SECRET_EVENT) return missingSecret;
+  if (containerOfFieldPath(event.involvedObject.fieldPath) !== container) return false;
+  if (event.reason === 'InspectFailed' || event.reason === 'ErrImageNeverPull') return true;
+  return (event.reason === 'Failed' || event.reason === 'BackOff') && PULL_FAILURE_MESSAGE.test(event.message ?? '');
 }
 
 /** A warned pod that shows no pull wait: each of its containers pulls without the secret it was meant to have. */

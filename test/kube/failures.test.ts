@@ -128,6 +128,14 @@ describe('listPullFailures as the admin', () => {
     }
   });
 
+  it("dates each pull failure from the kubelet's first failed-pull event, and leaves it unknown without one", () => {
+    const since = new Map(result.items.map((item) => [`${item.namespace}/${item.pod}`, item.failingSince]));
+    // The seeded Failed and BackOff events of shop/web share one firstTimestamp; agent has no events at all.
+    expect(since.get('shop/web-7d4b9c8f6d-x2x9k')).toBe('2026-11-26T09:00:00Z');
+    expect(since.get('shop/web-7d4b9c8f6d-q8m4z')).toBe('2026-11-26T09:00:00Z');
+    expect(since.get('data/agent-7xk2p')).toBeNull();
+  });
+
   it('never returns a password, token or auth value', () => {
     const json = JSON.stringify(result);
     expect(json).not.toContain(REGISTRY_PASSWORD);

@@ -60,8 +60,13 @@ export interface PullFailure {
   workload: WorkloadRef | null;
   /** For the workload (or the bare pod): how many of its pods fail to pull, out of how many it has. */
   workloadPods: { failing: number; total: number };
-  /** The pod's creationTimestamp (the UI shows its age). */
+  /** The pod's creationTimestamp. */
   podCreated: string;
+  /**
+   * When this container's first failed pull was seen: the oldest pull-failure event about it (firstTimestamp,
+   * else eventTime). Null when no such event is readable (events expired or forbidden). The overview sorts by it.
+   */
+  failingSince: string | null;
   /** The state of the pull secrets this pod's image depends on. */
   pullSecrets: PullSecretState;
   /**
