@@ -3,10 +3,14 @@ import { describe, expect, it } from 'vitest';
 import type { PullFailure, PullSecretState, VerdictCode } from './api/types';
 import { parseImageRef } from './image-ref';
 import {
+  byImpact,
   countVerdicts,
+  failingFor,
   filterFailures,
   formatAge,
   groupByWorkload,
+  reuseUnchanged,
+  unavailableReplicas,
   overviewHref,
   parseOverviewFilters,
   podHref,
@@ -167,6 +171,88 @@ describe('groupByWorkload', () => {
         expect(rows).toHaveLength(items.length);
       }),
     );
+  });
+});
+
+describe('byImpact', () => {
+  const at = (namespace: string, failingSince: string | null, extra: Partial<PullFailure> = {}) =>
+    failure({ namespace, pod: `${namespace}-pod`, workload: { kind: 'Deployment', name: namespace }, failingSince, ...extra });
+
+  it('puts workloads with unavailable replicas first, then the longest failing, unknown times last', () => {
+    const groups = groupByWorkload([
+      at('recent', '2026-12-05T10:50:00Z'),
+      at('unknown', null),
+      at('debug-only', '2026-12-01T00:00:00Z', { containerType: 'ephemeral' }),
+      at('oldest', '2026-12-05T09:00:00Z'),
+      at('anonymous', '2026-11-30T00:00:00Z', { reason: 'FailedToRetrieveImagePullSecret' }),
+    ]);
+    expect(byImpact(groups).map((group) => group.namespace)).toEqual(['oldest', 'recent', 'unknown', 'anonymous', 'debug-only']);
+  });
+
+  it('dates a workload by its earliest failing container', () => {
+    const groups = groupByWorkload([
+      at('a', '2026-12-05T10:00:00Z'),
+      at('b', '2026-12-05T11:00:00Z'),
+      at('b', '2026-12-05T08:00:00Z', { pod: 'b-pod-2' }),
+    ]);
+    expect(byImpact(groups).map((group) => group.namespace)).toEqual(['b', 'a']);
+  });
+
+  it('is a permutation that does not depend on the input order', () => {
+    const times = fc.constantFrom(null, '2026-12-05T09:00:00Z', '2026-12-05T10:00:00Z', '2026-12-04T23:59:59Z');
+    const item = fc.record({ namespace: fc.constantFrom('a', 'b', 'c', 'd', 'e'), since: times, ephemeral: fc.boolean() });
+    fc.assert(
+      fc.property(fc.uniqueArray(item, { selector: (i) => i.namespace, maxLength: 5 }), (specs) => {
+        const groups = groupByWorkload(specs.map((i) => at(i.namespace, i.since, i.ephemeral ? { containerType: 'ephemeral' } : {})));
+        const sorted = byImpact(groups);
+        expect([...sorted].sort((x, y) => x.key.localeCompare(y.key))).toEqual([...groups].sort((x, y) => x.key.localeCompare(y.key)));
+        expect(byImpact([...groups].reverse())).toEqual(sorted);
+        const down = sorted.map((group) => unavailableReplicas(group) > 0);
+        expect(down).toEqual([...down].sort((x, y) => Number(y) - Number(x)));
+      }),
+    );
+  });
+});
+
+describe('unavailableReplicas', () => {
+  it('counts each pod that cannot start once, whatever number of its containers fail', () => {
+    const [group] = groupByWorkload([
+      failure({ pod: 'api-1', container: 'api' }),
+      failure({ pod: 'api-1', container: 'sidecar' }),
+      failure({ pod: 'api-2', container: 'debugger', containerType: 'ephemeral' }),
+      failure({ pod: 'api-3', container: 'api' }),
+    ]);
+    expect(unavailableReplicas(group!)).toBe(2);
+  });
+});
+
+describe('reuseUnchanged', () => {
+  it('keeps the previous object of every group whose rows are equal, and takes the new one of a changed group', () => {
+    const before = groupByWorkload(DEMO);
+    const refreshed = DEMO.map((item) => structuredClone(item));
+    refreshed[1] = { ...refreshed[1]!, verdict: { ...refreshed[1]!.verdict, code: 'credentials-rejected' } };
+    const after = reuseUnchanged(new Map(before.map((group) => [group.key, group])), groupByWorkload(refreshed));
+    expect(after.map((group, index) => group === before[index])).toEqual(before.map((group) => group.key !== 'default/Deployment/nginx-david'));
+    expect(after[1]!.failures[0]!.verdict.code).toBe('credentials-rejected');
+  });
+
+  it('takes the new group when its pod counts or rows changed in number', () => {
+    const [group] = groupByWorkload([DEMO[4]!, DEMO[5]!]);
+    const previous = new Map([[group!.key, group!]]);
+    const [fewer] = groupByWorkload([DEMO[4]!]);
+    const [counted] = groupByWorkload([DEMO[4]!, DEMO[5]!].map((item) => ({ ...item, workloadPods: { failing: 2, total: 4 } })));
+    expect(reuseUnchanged(previous, [fewer!])[0]).toBe(fewer);
+    expect(reuseUnchanged(previous, [counted!])[0]).toBe(counted);
+  });
+});
+
+describe('failingFor', () => {
+  it('is the age of the first failed pull, or null when that is unknown', () => {
+    const now = Date.parse('2026-12-05T11:12:00Z');
+    expect(failingFor('2026-12-05T11:00:00Z', now)).toBe('12m');
+    expect(failingFor('2026-12-05T08:12:00.500Z', now)).toBe('2h');
+    expect(failingFor(null, now)).toBeNull();
+    expect(failingFor('not a time', now)).toBeNull();
   });
 });
 

@@ -61,6 +61,45 @@ export function countVerdicts(items: readonly PullFailure[]): VerdictCount[] {
   });
 }
 
+/**
+ * The overview's order, most urgent first: workloads with unavailable replicas (pods that cannot start), then
+ * the longest failing (the earliest first failed pull; unknown last), then the most replicas down, then by name.
+ */
+export function byImpact(groups: readonly WorkloadFailures[]): WorkloadFailures[] {
+  const keyed = groups.map((group) => ({ group, down: unavailableReplicas(group), since: earliestFailure(group) }));
+  keyed.sort(
+    (a, b) =>
+      Number(b.down > 0) - Number(a.down > 0) ||
+      a.since - b.since ||
+      b.down - a.down ||
+      (a.group.key < b.group.key ? -1 : a.group.key > b.group.key ? 1 : 0),
+  );
+  return keyed.map(({ group }) => group);
+}
+
+/**
+ * Pods of the group that cannot start because of a pull. A failing ephemeral (debug) container or a warning
+ * about a missing secret while the pod pulls anonymously leaves the pod running.
+ */
+export function unavailableReplicas(group: WorkloadFailures): number {
+  const down = new Set<string>();
+  for (const failure of group.failures) {
+    if (failure.containerType !== 'ephemeral' && failure.reason !== 'FailedToRetrieveImagePullSecret') down.add(failure.pod);
+  }
+  return down.size;
+}
+
+/**
+ * `next` with every group whose failures equal the previous answer's replaced by that previous object, so a
+ * refresh or a pushed change re-renders only the rows that changed (memoized rows compare by identity).
+ */
+export function reuseUnchanged(previous: ReadonlyMap<string, WorkloadFailures>, next: readonly WorkloadFailures[]): WorkloadFailures[] {
+  return next.map((group) => {
+    const before = previous.get(group.key);
+    return before && sameGroup(before, group) ? before : group;
+  });
+}
+
 /** Groups containers under their workload, keeping the API's order (namespace, then pod). */
 export function groupByWorkload(items: readonly PullFailure[]): WorkloadFailures[] {
   const groups = new Map<string, WorkloadFailures>();
@@ -90,6 +129,11 @@ export function formatAge(since: string, now: number): string {
   const days = Math.floor(hours / 24);
   if (days < 365) return `${days}d`;
   return `${Math.floor(days / 365)}y`;
+}
+
+/** "12m" since the first failed pull, or null when that time is unknown. */
+export function failingFor(since: string | null, now: number): string | null {
+  return since === null || Number.isNaN(Date.parse(since)) ? null : formatAge(since, now);
 }
 
 /** The pull-secret column in a few words, worst finding first. */
@@ -138,7 +182,37 @@ function workloadGroupKey(item: PullFailure): string {
     : `${item.namespace}/Pod/${item.pod}`;
 }
 
+function earliestFailure(group: WorkloadFailures): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const failure of group.failures) {
+    const at = failure.failingSince === null ? Number.NaN : Date.parse(failure.failingSince);
+    if (at < earliest) earliest = at;
+  }
+  return earliest;
+}
+
+function sameGroup(a: WorkloadFailures, b: WorkloadFailures): boolean {
+  if (a.podCounts.failing !== b.podCounts.failing || a.podCounts.total !== b.podCounts.total) return false;
+  if (a.failures.length !== b.failures.length) return false;
+  return a.failures.every((failure, index) => {
+    const other = b.failures[index];
+    return failure === other || JSON.stringify(failure) === JSON.stringify(other);
+  });
+}
+
+/** Built once per item object: the text filter runs on every keystroke over every row. */
+const searchTexts = new WeakMap<PullFailure, string>();
+
 function searchText(item: PullFailure): string {
+  let text = searchTexts.get(item);
+  if (text === undefined) {
+    text = itemText(item);
+    searchTexts.set(item, text);
+  }
+  return text;
+}
+
+function itemText(item: PullFailure): string {
   return [
     item.namespace,
     item.pod,
