@@ -2,10 +2,12 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useMemo, type ComponentProps } from 'react';
+import { useMemo, useState } from 'react';
 import { groupIncidents } from '@/lib/incidents';
-import { countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, type OverviewFilters } from '@/lib/overview';
+import { byImpact, countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, reuseUnchanged, type OverviewFilters, type WorkloadFailures } from '@/lib/overview';
+import type { PullFailure } from '@/lib/api/types';
 import { failuresQuery } from '@/lib/queries';
+import { ClockProvider } from './clock';
 import { ALL_CONTEXTS, ContextSwitcher } from './context-switcher';
 import { EmptyState } from './empty-state';
 import { IncidentsPanel } from './incidents-panel';
@@ -16,6 +18,7 @@ import { QueryError } from './query-error';
 import { OverviewSkeleton } from './skeletons';
 import { TextFilter } from './text-filter';
 import { UpdatedAgo } from './updated-ago';
+import { useMediaQuery } from './use-media-query';
 import { VerdictFilterChips } from './verdict-filter-chips';
 import { WarningsList } from './warnings-list';
 
@@ -27,6 +30,7 @@ export function FailuresOverview({ context }: { context: string }) {
   const items = failures.data?.items;
   const textFiltered = useMemo(() => filterFailures(items ?? [], { q: filters.q, verdict: null }), [items, filters.q]);
   const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict: filters.verdict }), [textFiltered, filters.verdict]);
+  const groups = useStableGroups(shown);
   const incidents = useMemo(() => groupIncidents(items ?? []), [items]);
   const namespaces = useMemo(() => [...new Set((items ?? []).map((item) => item.namespace))], [items]);
 
@@ -83,7 +87,7 @@ export function FailuresOverview({ context }: { context: string }) {
                   </button>
                 </EmptyState>
               ) : (
-                <FailuresList context={context} groups={groupByWorkload(shown)} now={failures.dataUpdatedAt} dimmed={failures.isPlaceholderData} />
+                <FailuresList context={context} groups={groups} rowCount={shown.length} dimmed={failures.isPlaceholderData} />
               )}
               <p className="text-xs text-slate-500 dark:text-slate-400">
                 Dashed parts of an image were not written in the pod spec: the kubelet implied them.
@@ -96,16 +100,28 @@ export function FailuresOverview({ context }: { context: string }) {
   );
 }
 
-/** The table from tablets up, cards on phones; only one is displayed, so assistive tech meets only one. */
-function FailuresList(props: ComponentProps<typeof FailuresTable>) {
+/**
+ * The table on wide screens, cards below: only one is mounted (the server renders the table). Relative times
+ * tick in a clock of their own, so the memoized rows re-render only when their item changes.
+ */
+function FailuresList({ context, groups, rowCount, dimmed }: { context: string; groups: WorkloadFailures[]; rowCount: number; dimmed: boolean }) {
+  const wide = useMediaQuery('(min-width: 1024px)', true);
   return (
-    <>
-      <div className="hidden md:block">
-        <FailuresTable {...props} />
-      </div>
-      <div className="md:hidden">
-        <FailureCards {...props} />
-      </div>
-    </>
+    <ClockProvider>
+      {wide ? (
+        <FailuresTable context={context} groups={groups} rowCount={rowCount} dimmed={dimmed} />
+      ) : (
+        <FailureCards context={context} groups={groups} dimmed={dimmed} />
+      )}
+    </ClockProvider>
   );
+}
+
+/** The rows grouped and ordered by impact, each group the same object as before while its rows are equal. */
+function useStableGroups(items: PullFailure[]): WorkloadFailures[] {
+  const [stable, setStable] = useState<{ items: PullFailure[] | null; groups: WorkloadFailures[] }>({ items: null, groups: [] });
+  if (stable.items === items) return stable.groups;
+  const groups = reuseUnchanged(new Map(stable.groups.map((group) => [group.key, group])), byImpact(groupByWorkload(items)));
+  setStable({ items, groups });
+  return groups;
 }

@@ -31,7 +31,7 @@ export function ImageRefChips({ image, imageInput, imageError }: { image: ImageR
             data-part={chip.part}
             data-implied={chip.implied}
             title={`${chip.part}${chip.implied ? ' (implied: not written in the pod spec)' : ''}`}
-            className={`max-w-[13rem] truncate rounded px-1 py-0.5 ${PART_STYLES[chip.part]} ${
+            className={`rounded px-1 py-0.5 [overflow-wrap:anywhere] ${PART_STYLES[chip.part]} ${
               chip.implied
                 ? 'border border-dashed border-slate-400 italic opacity-80 dark:border-slate-500'
                 : 'border border-transparent bg-slate-100 dark:bg-slate-800'

@@ -22,7 +22,7 @@ export function VerdictBadge({ code, title, size = 'sm' }: { code: VerdictCode; 
   return (
     <span
       data-verdict={code}
-      className={`inline-flex items-center gap-1.5 whitespace-nowrap rounded-full font-medium ring-1 ring-inset ${FAMILY_STYLES[family]} ${
+      className={`inline-flex max-w-full items-center gap-1.5 rounded-full [overflow-wrap:anywhere] font-medium ring-1 ring-inset ${FAMILY_STYLES[family]} ${
         size === 'lg' ? 'px-3 py-1 text-sm' : 'px-2 py-0.5 text-xs'
       }`}
     >
