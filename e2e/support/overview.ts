@@ -23,3 +23,21 @@ export async function openOverview(page: Page, context = 'sim-admin', query = ''
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `test-results/e2e/screenshots/${name}.png`, fullPage: true });
 }
+
+/** A verdict filter chip; the chips that do not fit on the line sit behind the "more" button, opened when needed. */
+export async function verdictChip(page: Page, name: RegExp): Promise<Locator> {
+  const chips = page.getByRole('group', { name: 'Filter by verdict' });
+  const chip = chips.getByRole('button', { name });
+  if ((await chip.count()) === 0) await chips.getByRole('button', { name: /^\d+ more/ }).click();
+  return chip;
+}
+
+/** Presses Tab from where focus is until `target` has focus or `limit` presses were made; the presses made. */
+export async function tabUntilFocused(page: Page, target: Locator, limit: number): Promise<number> {
+  let presses = 0;
+  while (presses < limit && !(await target.evaluate((element) => element === document.activeElement))) {
+    await page.keyboard.press('Tab');
+    presses++;
+  }
+  return presses;
+}
