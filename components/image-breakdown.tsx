@@ -34,7 +34,7 @@ export function ImageBreakdown({ container }: { container: ContainerDiagnosis })
           <div key={label} className="contents" data-part={label.toLowerCase()} data-implied={isImplied}>
             <dt className="text-slate-500 dark:text-slate-400">{label}</dt>
             <dd className="min-w-0 break-all font-mono">
-              {value ?? <span className="text-slate-400 dark:text-slate-600">none</span>}
+              {value ?? <span className="text-slate-600 dark:text-slate-400">none</span>}
               {isImplied && (
                 <span className="ml-2 rounded border border-dashed border-slate-400 px-1 font-sans text-[11px] italic text-slate-500 dark:border-slate-500 dark:text-slate-400">
                   implied
