@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { workloadGroup, SETTLE_TIMEOUT } from './support/overview';
+import { ROOT, startApp, startSimulator, stop } from './support/processes';
 import { freeLoopbackPort } from '../test/registry/servers';
 
 /**
@@ -11,7 +12,6 @@ import { freeLoopbackPort } from '../test/registry/servers';
  * restarted with the same kubeconfig folder and port: the same cluster to the app, with freshly created pods.
  */
 
-const ROOT = path.join(__dirname, '..');
 const SIM_DIR = path.join(ROOT, 'test-results', 'cluster-outage');
 const KUBECONFIG = path.join(SIM_DIR, 'kubeconfig');
 /** The first refresh after the cluster goes (5 s), its one retry, and a slow machine's margin. */
@@ -25,20 +25,8 @@ let base: string;
 test.beforeAll(async () => {
   rmSync(SIM_DIR, { recursive: true, force: true });
   simPort = await freeLoopbackPort();
-  sim = await startSimulator();
-  const appPort = await freeLoopbackPort();
-  base = `http://127.0.0.1:${appPort}`;
-  app = spawn(process.execPath, [path.join(ROOT, 'scripts', 'serve.mjs')], {
-    env: {
-      ...process.env,
-      PULLFIX_HOST: '127.0.0.1',
-      PORT: String(appPort),
-      PULLFIX_KUBECONFIG: KUBECONFIG,
-      PULLFIX_REGISTRY_CONFIG: path.join(SIM_DIR, 'registries.json'),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  await waitForLine(app, /Ready in/, 'serve.mjs');
+  sim = await startDemo();
+  ({ app, base } = await startApp(SIM_DIR));
 });
 
 test.afterAll(async () => {
@@ -63,7 +51,7 @@ test('an unreachable cluster keeps the last data, says so, and recovers by itsel
   await expect(notice).toContainText('showing data from');
   await expect(podLink).toHaveAttribute('href', podBefore ?? '');
 
-  sim = await startSimulator();
+  sim = await startDemo();
   await expect(notice).toHaveCount(0, { timeout: REFRESH_TIMEOUT });
   await expect(page.getByText(/^updated .* ago$/)).toBeVisible();
   // The restarted cluster created its pods anew: the row now names the new nginx-david pod.
@@ -71,40 +59,6 @@ test('an unreachable cluster keeps the last data, says so, and recovers by itsel
   await expect(podLink).toHaveAttribute('href', /\/namespaces\/default\/pods\/nginx-david-/);
 });
 
-async function startSimulator(): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'sim/main.ts', '--scenario', 'demo', '--port', String(simPort), '--kubeconfig', KUBECONFIG],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  await waitForLine(child, /^ready https:\/\/127\.0\.0\.1:\d+ /m, 'the simulator');
-  return child;
+function startDemo(): Promise<ChildProcess> {
+  return startSimulator(['--scenario', 'demo', '--port', String(simPort), '--kubeconfig', KUBECONFIG]);
 }
-
-function waitForLine(child: ChildProcess, line: RegExp, name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let output = '';
-    let errors = '';
-    const timer = setTimeout(() => reject(new Error(`${name} was not ready in 60 s:\n${errors}`)), 60_000);
-    child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (line.test(output)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with ${code}:\n${errors}`));
-    });
-  });
-}
-
-async function stop(child: ChildProcess | null, signal: NodeJS.Signals): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill(signal);
-  await exited;
-}
-
