@@ -23,7 +23,7 @@ export function ContainerDiagnosisCard({ container }: { container: ContainerDiag
           {container.imagePullPolicy ? ` · pull ${container.imagePullPolicy}` : ''}
         </span>
       </header>
-      <div className="grid gap-6 p-5 lg:grid-cols-2">
+      <div className="grid grid-cols-1 gap-6 p-5 lg:grid-cols-2">
         <ImageBreakdown container={container} />
         {container.verdict ? (
           <div className="flex flex-col gap-4">
@@ -33,7 +33,7 @@ export function ContainerDiagnosisCard({ container }: { container: ContainerDiag
                 <VerdictBadge code={container.verdict.code} title={container.verdict.title} size="lg" />
                 <VerificationNote verification={container.verification} />
               </div>
-              <p className="mt-2 text-sm leading-relaxed">{container.verdict.explanation}</p>
+              <p className="mt-2 text-sm leading-relaxed [overflow-wrap:anywhere]">{container.verdict.explanation}</p>
               <CandidateChecks candidates={container.candidates} container={container.name} />
               {container.verdict.partial && (
                 <p className="mt-1 text-xs text-amber-800 dark:text-amber-300">Secrets could not be read: this verdict rests on what could be seen.</p>
@@ -41,12 +41,12 @@ export function ContainerDiagnosisCard({ container }: { container: ContainerDiag
             </div>
             <section aria-label="Fix" className="rounded-lg border-2 border-dashed border-sky-300 bg-sky-50/60 p-4 dark:border-sky-800 dark:bg-sky-950/30">
               <h3 className="text-sm font-semibold text-sky-900 dark:text-sky-200">Fix</h3>
-              <p className="mt-1 text-sm leading-relaxed text-slate-800 dark:text-slate-200">{container.verdict.fix}</p>
+              <p className="mt-1 text-sm leading-relaxed text-slate-800 [overflow-wrap:anywhere] dark:text-slate-200">{container.verdict.fix}</p>
             </section>
             {container.message && (
               <div>
                 <h3 className="text-sm font-semibold text-slate-500 dark:text-slate-400">The kubelet says</h3>
-                <p className="mt-1 break-words rounded-md bg-slate-50 p-3 font-mono text-xs leading-relaxed text-slate-700 dark:bg-slate-950 dark:text-slate-300">
+                <p className="mt-1 rounded-md [overflow-wrap:anywhere] bg-slate-50 p-3 font-mono text-xs leading-relaxed text-slate-700 dark:bg-slate-950 dark:text-slate-300">
                   {container.message}
                 </p>
               </div>
