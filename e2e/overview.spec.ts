@@ -1,4 +1,6 @@
 import { expect, test } from '@playwright/test';
+import type { FailuresResponse } from '../lib/api/types';
+import { byImpact, groupByWorkload } from '../lib/overview';
 import { DEMO_WORKLOADS } from './support/demo-scenario';
 import { openOverview, screenshot, SETTLE_TIMEOUT, verdictChip, workloadGroup } from './support/overview';
 
@@ -33,6 +35,61 @@ test.describe('overview', () => {
       await expect(container.first().locator('[data-verdict]')).toHaveAttribute('data-verdict', row.verdict, { timeout: SETTLE_TIMEOUT });
     });
   }
+
+  test('workloads come most urgent first: unavailable replicas, then the longest failing', async ({ page, request }) => {
+    await openOverview(page);
+    await expect(async () => {
+      const response = await request.get('/api/contexts/sim-admin/failures');
+      const expected = byImpact(groupByWorkload(((await response.json()) as FailuresResponse).items)).map((group) => group.key);
+      expect(await page.locator('tbody[data-workload]').evaluateAll((groups) => groups.map((group) => group.getAttribute('data-workload')))).toEqual(expected);
+    }).toPass({ timeout: SETTLE_TIMEOUT });
+  });
+
+  test('a row says how long it has been failing, from its first failed pull, with the exact time on focus', async ({ page, request }) => {
+    const items = ((await (await request.get('/api/contexts/sim-admin/failures?namespace=default')).json()) as FailuresResponse).items;
+    const since = items.find((item) => item.workload?.name === 'nginx-david')?.failingSince;
+    expect(since, 'the demo has pulled and failed by now').toBeTruthy();
+    // The page's clock is set 12.5 minutes after the first failed pull; the label ticks in whole quarter-minutes.
+    await page.clock.setFixedTime(Date.parse(since ?? '') + 12.5 * 60_000);
+    await openOverview(page, 'sim-admin', '?namespace=default');
+    const row = workloadGroup(page, 'default', 'nginx-david').getByRole('row').first();
+    const time = row.locator(`time[datetime="${since}"]`);
+    await expect(time).toContainText(/^12m/);
+    const exact = `${new Date(since ?? '').toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+    await expect(time).toHaveAttribute('title', `first failed pull: ${exact}`);
+    await expect(row.getByText(`since ${exact}`)).toBeHidden();
+    await row.getByRole('link', { name: 'nginx', exact: true }).focus();
+    await expect(row.getByText(`since ${exact}`)).toBeVisible();
+  });
+
+  test("clicking anywhere on a row's text opens its pod; the Fix button opens the fix form", async ({ page }) => {
+    await openOverview(page, 'sim-admin', '?namespace=default');
+    const row = workloadGroup(page, 'default', 'nginx-david').getByRole('row').first();
+    await expect(row.getByRole('link', { name: /^Fix nginx in nginx-david-/ })).toBeVisible({ timeout: SETTLE_TIMEOUT });
+    await row.getByText('What to do:').click();
+    await expect(page).toHaveURL(/\/namespaces\/default\/pods\/nginx-david-[^#]+$/);
+    await page.goBack();
+    await row.getByRole('link', { name: /^Fix nginx in nginx-david-/ }).click();
+    await expect(page).toHaveURL(/\/namespaces\/default\/pods\/nginx-david-[^#]+#fix$/);
+    await expect(page.locator('#fix')).toBeFocused({ timeout: SETTLE_TIMEOUT });
+  });
+
+  test('the verdict chips take one line; the others are one click away', async ({ page }) => {
+    test.slow();
+    await openOverview(page);
+    const chips = page.getByRole('group', { name: 'Filter by verdict' });
+    const tops = await chips.getByRole('button').evaluateAll((buttons) => [...new Set(buttons.map((button) => Math.round(button.getBoundingClientRect().top)))]);
+    expect(tops).toHaveLength(1);
+    const more = chips.getByRole('button', { name: /^\d+ more/ });
+    await expect(more).toHaveAttribute('aria-expanded', 'false');
+    await more.click();
+    await expect(more).toHaveAttribute('aria-expanded', 'true');
+    const hidden = Number(/^(\d+)/.exec((await more.textContent()) ?? '')?.[1]);
+    await expect(chips.locator(`[id="${await more.getAttribute('aria-controls')}"]`).getByRole('button')).toHaveCount(hidden);
+    await page.keyboard.press('Escape');
+    await expect(more).toHaveAttribute('aria-expanded', 'false');
+    await expect(more).toBeFocused();
+  });
 
   test('a namespace without failures says so', async ({ page }) => {
     await page.goto('/contexts/sim-admin?namespace=legacy');
