@@ -19,7 +19,7 @@ export interface KubeTransport {
    * rejects on a transport error or a non-200 answer (an ApiException, as client-node throws them). `onOpen`
    * is called once the server has accepted the watch.
    */
-  watch(path: string, onLine: (value: unknown) => void, signal: AbortSignal, onOpen?: () => void): Promise<void>;
+  watch(path: string, onLine: (value: unknown) => void | 'stop', signal: AbortSignal, onOpen?: () => void): Promise<void>;
   /** Puts the shared agent on every typed client-node request of the context. */
   middleware: { pre(request: RequestContext): Promise<RequestContext>; post(response: ResponseContext): Promise<ResponseContext> };
   /** Closes the pooled sockets (the kubeconfig changed, or the context is dropped). */
@@ -107,8 +107,12 @@ async function readText(response: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** The watch framing: one JSON object per line; a line split across chunks is joined before it is parsed. */
-async function readLines(response: IncomingMessage, onLine: (value: unknown) => void): Promise<void> {
+/**
+ * The watch framing: one JSON object per line; a line split across chunks is joined before it is parsed. A
+ * line answered 'stop' ends the watch there: the response is closed without an error (aborting the request
+ * from inside its own read would raise one on the socket that nobody is left to catch).
+ */
+async function readLines(response: IncomingMessage, onLine: (value: unknown) => void | 'stop'): Promise<void> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   for await (const chunk of response) {
@@ -117,7 +121,10 @@ async function readLines(response: IncomingMessage, onLine: (value: unknown) => 
     while (newline >= 0) {
       const line = pending.slice(0, newline).trim();
       pending = pending.slice(newline + 1);
-      if (line) onLine(JSON.parse(line));
+      if (line && onLine(JSON.parse(line)) === 'stop') {
+        response.destroy();
+        return;
+      }
       newline = pending.indexOf('\n');
     }
   }

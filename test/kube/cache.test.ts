@@ -69,6 +69,20 @@ describe('the watch-fed cache', () => {
     await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, 'shop'))).not.toContain('shop/web-7d4b9c8f6d-q8m4z'));
   });
 
+  it('lists again when the version a watch resumes from has expired (410), and goes on watching', async () => {
+    newRegistry(1);
+    await registry.failures(ADMIN.name, null);
+    const pods = () => registry.health()[0]!.kinds.pods![0]!;
+    // More changes than the API server keeps for resuming: the pods watch's version falls out of its history.
+    for (let index = 0; index < 10_050; index += 1) {
+      cluster.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `churn-${index}`, namespace: 'kube-system' } });
+    }
+    await vi.waitFor(() => expect(pods().relists).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
+    expect(pods().state).toBe('synced');
+    endFailure(cluster.store, 'shop', 'web-7d4b9c8f6d-x2x9k');
+    await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, 'shop'))).not.toContain('shop/web-7d4b9c8f6d-x2x9k'));
+  });
+
   it('says the cluster is unreachable while it is down, and catches up with what changed once it is back', async () => {
     newRegistry();
     const before = await registry.failures(ADMIN.name, null);

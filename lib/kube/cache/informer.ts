@@ -153,25 +153,15 @@ export class Informer<T extends CachedObject> {
   private async watch(): Promise<'resume' | 'relist'> {
     const timeout = this.options.watchTimeoutSeconds ?? DEFAULT_WATCH_TIMEOUT_SECONDS;
     const query = this.query({ watch: 'true', resourceVersion: this.list.resourceVersion, allowWatchBookmarks: 'true', timeoutSeconds: String(timeout) });
-    const abort = new AbortController();
-    const stop = () => abort.abort();
-    this.stopper.signal.addEventListener('abort', stop);
     let outcome = 'resume' as 'resume' | 'relist';
-    try {
-      await this.options.clients.transport.watch(`${this.options.path}?${query}`, (line) => {
-        const event = line as WatchEvent<T>;
-        const applied = applyWatchEvent(this.list, isObjectEvent(event) ? { type: event.type, object: this.options.trim(event.object as never) } : event);
-        if (applied.kind === 'changed') this.options.onChange(applied.namespace);
-        if (applied.kind === 'relist') {
-          outcome = 'relist';
-          abort.abort();
-        }
-      }, abort.signal, this.resolveSynced);
-    } catch (error) {
-      if (outcome !== 'relist') throw error;
-    } finally {
-      this.stopper.signal.removeEventListener('abort', stop);
-    }
+    await this.options.clients.transport.watch(`${this.options.path}?${query}`, (line) => {
+      const event = line as WatchEvent<T>;
+      const applied = applyWatchEvent(this.list, isObjectEvent(event) ? { type: event.type, object: this.options.trim(event.object as never) } : event);
+      if (applied.kind === 'changed') this.options.onChange(applied.namespace);
+      if (applied.kind !== 'relist') return undefined;
+      outcome = 'relist';
+      return 'stop';
+    }, this.stopper.signal, this.resolveSynced);
     return outcome;
   }
 
