@@ -91,7 +91,9 @@ describe('one keep-alive transport per context', () => {
 
   it('reads a watch line by line, joining a line split across chunks', async () => {
     const seen: unknown[] = [];
-    await clientsFor('u').transport.watch('/api/v1/pods?watch=true', (line) => seen.push(line), new AbortController().signal);
+    await clientsFor('u').transport.watch('/api/v1/pods?watch=true', (line) => {
+      seen.push(line);
+    }, new AbortController().signal);
     expect(seen).toEqual([
       { type: 'ADDED', object: { metadata: { name: 'a' } } },
       { type: 'MODIFIED', object: { metadata: { name: 'ä' } } },

@@ -6,6 +6,7 @@ import { listPullFailures, VERIFY_WAIT_MS } from '../failures';
 import { verifyItems } from '../verification/verify-items';
 import { cachedItemCredentials, cachedSecretsElsewhere } from './failures-from-lists';
 import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
+import { FailuresFeed } from './failures-feed';
 
 export interface Clock {
   now(): number;
@@ -23,6 +24,7 @@ const SWEEP_INTERVAL_MS = 30_000;
 export class CacheRegistry {
   private readonly caches = new Map<string, { cache: ContextCache; lastUsed: number }>();
   private readonly inFlight = new Map<string, Promise<FailuresResponse>>();
+  private readonly feeds = new Map<string, FailuresFeed>();
 
   constructor(
     private readonly clock: Clock,
@@ -60,6 +62,20 @@ export class CacheRegistry {
       { waitMs: VERIFY_WAIT_MS },
     );
     return { items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
+  }
+
+  /** The one feed of a (context, namespace filter) that every open stream on it listens to. */
+  feed(context: string, namespace: string | null): FailuresFeed {
+    const key = `${context}\u0000${namespace ?? ''}`;
+    let feed = this.feeds.get(key);
+    if (!feed) {
+      const created = new FailuresFeed(this, context, namespace, () => {
+        if (this.feeds.get(key) === created) this.feeds.delete(key);
+      });
+      this.feeds.set(key, created);
+      feed = created;
+    }
+    return feed;
   }
 
   /** The context's cache once it has listed; a cache whose first list failed is dropped, so the next use retries. */

@@ -1,0 +1,97 @@
+import type { ApiWarning, FailuresResponse, LiveState, PullFailure } from './api/types';
+
+/**
+ * The messages of the failures stream (GET …/failures/stream), and the pure functions on both ends: the server
+ * diffs two answers into a message, the page applies it to the answer it holds. The whole answer comes once;
+ * after that only the items that changed, keyed by a stable id, so an open page re-renders only those rows.
+ */
+
+/** The whole answer: the first message of a stream, and the answer to a reconnect that cannot resume. */
+export interface FailuresSnapshot {
+  type: 'snapshot';
+  answer: FailuresResponse;
+}
+
+/** What changed since the previous message; a field left out did not change. */
+export interface FailuresChanges {
+  type: 'changes';
+  fetchedAt: string;
+  /** Items added or changed, whole. */
+  upserts: PullFailure[];
+  /** Ids (`failureId`) of the items gone. */
+  removals: string[];
+  /** The ids of every item in the answer's order, sent only when items were added or removed. */
+  order?: string[];
+  warnings?: ApiWarning[];
+  live?: LiveState;
+}
+
+export type FailuresStreamMessage = FailuresSnapshot | FailuresChanges;
+
+/** One failing container: a pod holds each container name once per container type. */
+export function failureId(item: Pick<PullFailure, 'namespace' | 'pod' | 'containerType' | 'container'>): string {
+  return `${item.namespace}/${item.pod}/${item.containerType}/${item.container}`;
+}
+
+/** The message that turns `before` into `after`; null when nothing but the time of the read differs. */
+export function diffAnswers(before: FailuresResponse, after: FailuresResponse): FailuresChanges | null {
+  const held = new Map(before.items.map((item) => [failureId(item), item]));
+  const ids = after.items.map(failureId);
+  const upserts = after.items.filter((item, index) => {
+    const previous = held.get(ids[index]!);
+    return !previous || !sameJson(previous, item);
+  });
+  const kept = new Set(ids);
+  const removals = [...held.keys()].filter((id) => !kept.has(id));
+  const reordered = removals.length > 0 || !sameJson(before.items.map(failureId), ids);
+  const warningsChanged = !sameJson(before.warnings, after.warnings);
+  const liveChanged = !sameJson(before.live ?? null, after.live ?? null);
+  if (upserts.length === 0 && !reordered && !warningsChanged && !liveChanged) return null;
+  return {
+    type: 'changes',
+    fetchedAt: after.fetchedAt,
+    upserts,
+    removals,
+    ...(reordered ? { order: ids } : {}),
+    ...(warningsChanged ? { warnings: after.warnings } : {}),
+    ...(liveChanged && after.live ? { live: after.live } : {}),
+  };
+}
+
+/**
+ * The answer after one message. Items that did not change keep their identity (a snapshot after a reconnect
+ * included), so memoized rows skip rendering. Changes without an answer to apply them to yield undefined: the
+ * page then waits for the snapshot a reconnect brings.
+ */
+export function applyStreamMessage(current: FailuresResponse | undefined, message: FailuresStreamMessage): FailuresResponse | undefined {
+  if (message.type === 'snapshot') {
+    if (!current) return message.answer;
+    const held = new Map(current.items.map((item) => [failureId(item), item]));
+    const items = message.answer.items.map((item) => {
+      const previous = held.get(failureId(item));
+      return previous && sameJson(previous, item) ? previous : item;
+    });
+    return { ...message.answer, items };
+  }
+  if (!current) return undefined;
+  const byId = new Map(current.items.map((item) => [failureId(item), item]));
+  for (const id of message.removals) byId.delete(id);
+  const added: string[] = [];
+  for (const item of message.upserts) {
+    const id = failureId(item);
+    if (!byId.has(id)) added.push(id);
+    byId.set(id, item);
+  }
+  const order = message.order ?? [...current.items.map(failureId).filter((id) => byId.has(id)), ...added];
+  return {
+    ...current,
+    fetchedAt: message.fetchedAt,
+    items: order.flatMap((id) => byId.get(id) ?? []),
+    ...(message.warnings ? { warnings: message.warnings } : {}),
+    ...(message.live ? { live: message.live } : {}),
+  };
+}
+
+function sameJson(a: unknown, b: unknown): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,186 @@
+import 'server-only';
+
+import { randomUUID } from 'node:crypto';
+import type { ApiError } from '../../api/errors';
+import type { FailuresResponse } from '../../api/types';
+import { diffAnswers, type FailuresStreamMessage } from '../../failures-stream';
+import type { CacheRegistry } from './index';
+import type { ContextCache } from './context-cache';
+
+/** What a stream sends: a message of the failures answer, an outage (the cluster cannot be read) or its end. */
+export type FeedEvent =
+  | { id: string; message: FailuresStreamMessage }
+  | { id: null; outage: { code: string; message: string } | null };
+
+export type FeedListener = (event: FeedEvent) => void;
+
+/** How many messages a feed keeps for a reconnect to resume from; an older Last-Event-ID gets a snapshot. */
+const HISTORY = 64;
+/** Changes closer together than this are sent as one message: a rollout changes many pods at once. */
+const BATCH_MS = 50;
+/** How often the feed checks for an outage, and reads again when the context cannot be watched. */
+export const FEED_TICK_MS = 5_000;
+/** A feed outlives its last stream this long, so a page that reconnects at once resumes rather than starts over. */
+const IDLE_GRACE_MS = 30_000;
+
+/**
+ * One (context, namespace filter)'s answers for every stream open on it: computed once per change of the
+ * cache, however many pages listen, and kept as a short history of numbered messages so a reconnect with its
+ * Last-Event-ID resumes where it left off. Ids are `<feed>-<n>`: a feed started after a server restart has a
+ * new prefix, so a stale id gets the whole state again.
+ */
+export class FailuresFeed {
+  private readonly prefix = randomUUID().slice(0, 8);
+  private sequence = 0;
+  private history: { sequence: number; message: FailuresStreamMessage }[] = [];
+  private last: FailuresResponse | null = null;
+  private outage: ApiError | null = null;
+  private readonly listeners = new Set<FeedListener>();
+  private cache: ContextCache | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private pending: Promise<void> | null = null;
+  private again = false;
+  private batch: NodeJS.Timeout | null = null;
+  private idle: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly registry: CacheRegistry,
+    readonly context: string,
+    readonly namespace: string | null,
+    private readonly onIdle: () => void,
+  ) {}
+
+  /**
+   * Sends the listener what it lacks (the messages after `lastEventId`, else a snapshot), then every change.
+   * Throws the ApiError of a first read that failed; returns the function that detaches the listener.
+   */
+  async attach(listener: FeedListener, lastEventId: string | null): Promise<() => void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    if (!this.last) await this.refresh();
+    if (!this.last) {
+      if (this.listeners.size === 0) this.close();
+      throw this.outage;
+    }
+    const missed = this.missedSince(lastEventId);
+    if (missed) for (const entry of missed) listener({ id: this.idOf(entry.sequence), message: entry.message });
+    else listener({ id: this.idOf(this.sequence), message: { type: 'snapshot', answer: this.last } });
+    if (this.outage) listener({ id: null, outage: { code: this.outage.code, message: this.outage.message } });
+    this.listeners.add(listener);
+    this.timer ??= setInterval(() => this.tick(), FEED_TICK_MS).unref();
+    return () => this.detach(listener);
+  }
+
+  private detach(listener: FeedListener): void {
+    this.listeners.delete(listener);
+    if (this.listeners.size > 0) return;
+    this.idle = setTimeout(() => this.close(), IDLE_GRACE_MS).unref();
+  }
+
+  private close(): void {
+    if (this.listeners.size > 0) return;
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = null;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.cache = null;
+    if (this.timer) clearInterval(this.timer);
+    if (this.batch) clearTimeout(this.batch);
+    this.timer = null;
+    this.batch = null;
+    this.onIdle();
+  }
+
+  /** The messages after the listener's last one, when this feed still holds them all; null otherwise. */
+  private missedSince(lastEventId: string | null): { sequence: number; message: FailuresStreamMessage }[] | null {
+    const match = /^([0-9a-f]{8})-(\d+)$/.exec(lastEventId ?? '');
+    if (!match || match[1] !== this.prefix) return null;
+    const seen = Number(match[2]);
+    if (seen > this.sequence) return null;
+    const missed = this.history.filter((entry) => entry.sequence > seen);
+    const oldest = this.history[0]?.sequence ?? this.sequence + 1;
+    return seen + 1 >= oldest || seen === this.sequence ? missed : null;
+  }
+
+  private idOf(sequence: number): string {
+    return `${this.prefix}-${sequence}`;
+  }
+
+  /**
+   * Keeps the cache in use while pages listen, follows a replaced cache (a changed kubeconfig), reports an outage
+   * as it starts, and reads again when the context cannot be watched.
+   */
+  private tick(): void {
+    let cache: ContextCache;
+    try {
+      cache = this.registry.cacheFor(this.context);
+    } catch {
+      return;
+    }
+    const outage = cache.outage();
+    if (cache !== this.cache || cache.mode === 'read-per-request' || outage?.message !== this.outage?.message) this.scheduleRefresh();
+  }
+
+  private scheduleRefresh(): void {
+    this.batch ??= setTimeout(() => {
+      this.batch = null;
+      void this.refresh();
+    }, BATCH_MS);
+  }
+
+  /** One recomputation at a time; a change during one asks for another after it. */
+  private refresh(): Promise<void> {
+    if (this.pending) {
+      this.again = true;
+      return this.pending;
+    }
+    this.pending = this.recompute().finally(() => {
+      this.pending = null;
+      if (this.again) {
+        this.again = false;
+        this.scheduleRefresh();
+      }
+    });
+    return this.pending;
+  }
+
+  private async recompute(): Promise<void> {
+    let answer: FailuresResponse;
+    try {
+      answer = await this.registry.failures(this.context, this.namespace);
+      this.follow(this.registry.cacheFor(this.context));
+    } catch (error) {
+      const outage = error as ApiError;
+      const changed = outage.message !== this.outage?.message;
+      this.outage = outage;
+      if (changed) this.emit({ id: null, outage: { code: outage.code, message: outage.message } });
+      return;
+    }
+    if (this.outage) {
+      this.outage = null;
+      this.emit({ id: null, outage: null });
+    }
+    const message: FailuresStreamMessage | null = this.last ? diffAnswers(this.last, answer) : { type: 'snapshot', answer };
+    this.last = answer;
+    if (!message) return;
+    this.sequence += 1;
+    this.history.push({ sequence: this.sequence, message });
+    if (this.history.length > HISTORY) this.history.shift();
+    this.emit({ id: this.idOf(this.sequence), message });
+  }
+
+  /** Listens to the cache the answer came from, once. */
+  private follow(cache: ContextCache): void {
+    if (cache === this.cache) return;
+    this.unsubscribe?.();
+    this.cache = cache;
+    this.unsubscribe = cache.subscribe((namespace) => {
+      if (namespace === null || this.namespace === null || namespace === this.namespace) this.scheduleRefresh();
+    });
+  }
+
+  private emit(event: FeedEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}

@@ -1,0 +1,92 @@
+import 'server-only';
+
+import { clientsFor } from '../config';
+import { assertNamespaceExists } from '../namespace-check';
+import type { FeedEvent } from './failures-feed';
+import { cacheRegistry } from './index';
+
+/**
+ * Headers of the failures stream: never stored by a cache, never compressed or buffered by a proxy in between
+ * (`no-transform` also keeps Next's own compression off, which would hold the events back).
+ */
+export const STREAM_HEADERS = {
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-store, no-transform',
+  Connection: 'keep-alive',
+  'X-Accel-Buffering': 'no',
+};
+
+/** A comment line this often keeps idle connections (and the proxies between) from timing out. */
+const HEARTBEAT_MS = 15_000;
+/** How soon EventSource reconnects after the stream breaks. */
+const RETRY_MS = 2_000;
+/** Ids are `<8 hex>-<n>`; anything longer is not one of ours. */
+const MAX_EVENT_ID = 40;
+
+/**
+ * The failures of a (context, namespace filter) as server-sent events: the whole answer once (or, with a
+ * Last-Event-ID this server still remembers, the messages after it), then every change, outages as they start
+ * and end, and a heartbeat. Throws the ApiError of a first read that failed, or of a namespace that does not
+ * exist, before anything is sent. Ends when the client goes (`signal`) or cancels.
+ */
+export async function failuresEventStream(
+  context: string,
+  namespace: string | null,
+  lastEventId: string | null,
+  signal: AbortSignal,
+): Promise<ReadableStream<Uint8Array>> {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let detach: (() => void) | null = null;
+  let heartbeat: NodeJS.Timeout | null = null;
+  let ended = false;
+  const end = () => {
+    ended = true;
+    detach?.();
+    detach = null;
+    if (heartbeat) clearInterval(heartbeat);
+    heartbeat = null;
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start: (opened) => {
+      controller = opened;
+    },
+    cancel: end,
+  });
+  const send = (text: string) => {
+    if (!ended) controller.enqueue(encoder.encode(text));
+  };
+  send(`retry: ${RETRY_MS}\n\n`);
+  let firstItems: number | null = null;
+  detach = await cacheRegistry()
+    .feed(context, namespace)
+    .attach((event) => {
+      if (firstItems === null && 'message' in event && event.message.type === 'snapshot') firstItems = event.message.answer.items.length;
+      send(serialize(event));
+    }, lastEventId && lastEventId.length <= MAX_EVENT_ID ? lastEventId : null);
+  if (namespace !== null && firstItems === 0) {
+    try {
+      await assertNamespaceExists(clientsFor(context), namespace);
+    } catch (error) {
+      end();
+      throw error;
+    }
+  }
+  heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
+  const closed = () => {
+    end();
+    try {
+      controller.close();
+    } catch {
+      // Already closed by a cancel.
+    }
+  };
+  if (signal.aborted) closed();
+  else signal.addEventListener('abort', closed, { once: true });
+  return stream;
+}
+
+function serialize(event: FeedEvent): string {
+  if ('message' in event) return `id: ${event.id}\nevent: ${event.message.type}\ndata: ${JSON.stringify(event.message)}\n\n`;
+  return `event: outage\ndata: ${JSON.stringify(event.outage)}\n\n`;
+}
