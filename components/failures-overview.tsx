@@ -1,16 +1,16 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useRouter, useSearchParams } from 'next/navigation';
 import { useMemo, useState } from 'react';
 import { groupIncidents } from '@/lib/incidents';
 import { byImpact, countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, reuseUnchanged, type OverviewFilters, type WorkloadFailures } from '@/lib/overview';
 import type { PullFailure } from '@/lib/api/types';
-import { failuresQuery } from '@/lib/queries';
+import { useLiveFailures } from '@/lib/queries/live-failures';
 import { ClockProvider } from './clock';
 import { ALL_CONTEXTS, ContextSwitcher } from './context-switcher';
 import { EmptyState } from './empty-state';
 import { IncidentsPanel } from './incidents-panel';
+import { LiveStatus } from './live-status';
 import { FailureCards } from './failure-cards';
 import { FailuresTable } from './failures-table';
 import { NamespaceFilter } from './namespace-filter';
@@ -26,7 +26,7 @@ import { WarningsList } from './warnings-list';
 export function FailuresOverview({ context }: { context: string }) {
   const router = useRouter();
   const filters = parseOverviewFilters(useSearchParams());
-  const failures = useQuery(failuresQuery(context, filters.namespace));
+  const { failures, stream } = useLiveFailures(context, filters.namespace);
   const items = failures.data?.items;
   const textFiltered = useMemo(() => filterFailures(items ?? [], { q: filters.q, verdict: null }), [items, filters.q]);
   const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict: filters.verdict }), [textFiltered, filters.verdict]);
@@ -54,7 +54,10 @@ export function FailuresOverview({ context }: { context: string }) {
             )}
           </p>
         </div>
-        {failures.data && <UpdatedAgo updatedAt={failures.dataUpdatedAt} refreshError={failures.isError ? failures.error : null} fetching={failures.isFetching} />}
+        <div className="flex flex-col items-end gap-1">
+          <LiveStatus stream={stream} live={failures.data?.live} />
+          {failures.data && <UpdatedAgo updatedAt={failures.dataUpdatedAt} refreshError={failures.isError ? failures.error : null} fetching={failures.isFetching} />}
+        </div>
       </div>
 
       {failures.data && <IncidentsPanel context={context} incidents={incidents} now={failures.dataUpdatedAt} />}

@@ -3,6 +3,9 @@ export const apiPaths = {
   contexts: () => '/api/contexts',
   failures: (context: string, namespace: string | null) =>
     `${contextPath(context)}/failures${namespace ? `?${new URLSearchParams({ namespace })}` : ''}`,
+  /** The failures as server-sent events (lib/failures-stream.ts): the whole answer, then what changes. */
+  failuresStream: (context: string, namespace: string | null) =>
+    `${contextPath(context)}/failures/stream${namespace ? `?${new URLSearchParams({ namespace })}` : ''}`,
   pod: (context: string, namespace: string, pod: string) => `${namespacePath(context, namespace)}/pods/${encodeURIComponent(pod)}`,
   podRecheck: (context: string, namespace: string, pod: string) => `${apiPaths.pod(context, namespace, pod)}/recheck`,
   podRegistry: (context: string, namespace: string, pod: string, container: string) =>
