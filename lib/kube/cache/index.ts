@@ -135,15 +135,17 @@ export function liveState(cache: ContextCache): LiveState {
   }
 }
 
-let shared: CacheRegistry | null = null;
+/** Kept on globalThis: the production build may load this module once per route bundle, and all share one registry. */
+const SHARED = Symbol.for('pullfix.cacheRegistry');
 
 /** The server's one registry, with its idle sweep on a timer that does not keep the process alive. */
 export function cacheRegistry(): CacheRegistry {
-  if (!shared) {
+  const holder = globalThis as { [SHARED]?: CacheRegistry };
+  if (!holder[SHARED]) {
     const configured = Number(process.env.PULLFIX_CACHE_IDLE_MS);
     const registry = new CacheRegistry({ now: () => Date.now() }, Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_MS);
     setInterval(() => registry.sweep(), SWEEP_INTERVAL_MS).unref();
-    shared = registry;
+    holder[SHARED] = registry;
   }
-  return shared;
+  return holder[SHARED];
 }

@@ -5,14 +5,15 @@ import { contextParams, failuresQuery } from '@/lib/api/validation';
 import { cacheRegistry } from '@/lib/kube/cache';
 import { clientsFor } from '@/lib/kube/config';
 import { assertNamespaceExists } from '@/lib/kube/namespace-check';
+import { timed } from '@/lib/metrics';
 
 export const dynamic = 'force-dynamic';
 
 /** GET /api/contexts/{context}/failures?namespace=: every container that cannot pull its image, from the context's cache. */
-export async function GET(
+export const GET = timed('/api/contexts/{context}/failures', async (
   request: NextRequest,
   { params }: { params: Promise<{ context: string }> },
-): Promise<Response> {
+): Promise<Response> => {
   return respond(async (): Promise<FailuresResponse> => {
     const { context } = parseInput(contextParams, await params);
     const { namespace } = parseInput(failuresQuery, {
@@ -22,4 +23,4 @@ export async function GET(
     if (namespace !== null && answer.items.length === 0) await assertNamespaceExists(clientsFor(context), namespace);
     return answer;
   });
-}
+});

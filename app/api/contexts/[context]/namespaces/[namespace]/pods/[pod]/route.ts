@@ -3,6 +3,7 @@ import type { PodDiagnosis } from '@/lib/api/types';
 import { parseInput, respond } from '@/lib/api/respond';
 import { podParams } from '@/lib/api/validation';
 import { getPodDiagnosis } from '@/lib/kube/pod-detail';
+import { timed } from '@/lib/metrics';
 
 export const dynamic = 'force-dynamic';
 
@@ -10,12 +11,12 @@ export const dynamic = 'force-dynamic';
  * GET /api/contexts/{context}/namespaces/{namespace}/pods/{pod}: one pod's full pull diagnosis, its refused
  * pulls verified against the registry; `?recheck=1` tests the credentials again instead of using cached answers.
  */
-export async function GET(
+export const GET = timed('/api/contexts/{context}/namespaces/{namespace}/pods/{pod}', async (
   request: NextRequest,
   { params }: { params: Promise<{ context: string; namespace: string; pod: string }> },
-): Promise<Response> {
+): Promise<Response> => {
   return respond(async (): Promise<PodDiagnosis> => {
     const { context, namespace, pod } = parseInput(podParams, await params);
     return getPodDiagnosis(context, namespace, pod, { recheck: request.nextUrl.searchParams.get('recheck') === '1' });
   });
-}
+});
