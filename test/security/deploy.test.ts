@@ -150,11 +150,13 @@ describe('deploy manifests', () => {
 
 /** [verb, resource, namespace or '' for cluster scope]: what the diagnosis and the fixes call. */
 const FEATURES: [string, string, string][] = [
-  ...['get', 'list', 'watch'].flatMap((verb) =>
+  ...['get', 'list'].flatMap((verb) =>
     ['pods', 'events', 'serviceaccounts', 'deployments.apps', 'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch', 'cronjobs.batch'].map(
       (resource): [string, string, string] => [verb, resource, ''],
     ),
   ),
+  // What the live cache lists and watches across the cluster (secrets come from the overlay).
+  ...['pods', 'events', 'serviceaccounts', 'replicasets.apps', 'jobs.batch'].map((resource): [string, string, string] => ['watch', resource, '']),
   ['list', 'namespaces', ''],
   ['get', 'nodes', ''],
   ...['deployments.apps', 'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch', 'cronjobs.batch'].map(
@@ -168,6 +170,8 @@ const FEATURES: [string, string, string][] = [
 
 /** Beyond what any feature needs. */
 const NEVER: [string, string, string][] = [
+  // The cache watches only what the diagnosis reads per pod: workloads above the ReplicaSet or Job are read when needed.
+  ...['deployments.apps', 'statefulsets.apps', 'daemonsets.apps', 'cronjobs.batch', 'namespaces'].map((resource): [string, string, string] => ['watch', resource, '']),
   ['delete', 'deployments.apps', 'default'],
   ['create', 'deployments.apps', 'default'],
   ['update', 'deployments.apps', 'default'],
