@@ -24,6 +24,13 @@ const RETRY_MS = 2_000;
 const MAX_EVENT_ID = 40;
 
 /**
+ * The streams open now. A server told to stop ends them: Next's graceful shutdown waits for every response to
+ * finish, and a stream never would; the pages reconnect to whatever server comes next.
+ */
+const openStreams = new Set<() => void>();
+let closesOnShutdown = false;
+
+/**
  * The failures of a (context, namespace filter) as server-sent events: the whole answer once (or, with a
  * Last-Event-ID this server still remembers, the messages after it), then every change, outages as they start
  * and end, and a heartbeat. Throws the ApiError of a first read that failed, or of a namespace that does not
@@ -51,7 +58,10 @@ export async function failuresEventStream(
     start: (opened) => {
       controller = opened;
     },
-    cancel: end,
+    cancel: () => {
+      openStreams.delete(close);
+      end();
+    },
   });
   const send = (text: string) => {
     if (!ended) controller.enqueue(encoder.encode(text));
@@ -73,7 +83,8 @@ export async function failuresEventStream(
     }
   }
   heartbeat = setInterval(() => send(': heartbeat\n\n'), HEARTBEAT_MS);
-  const closed = () => {
+  const close = () => {
+    openStreams.delete(close);
     end();
     try {
       controller.close();
@@ -81,9 +92,26 @@ export async function failuresEventStream(
       // Already closed by a cancel.
     }
   };
-  if (signal.aborted) closed();
-  else signal.addEventListener('abort', closed, { once: true });
+  if (signal.aborted) {
+    close();
+    return stream;
+  }
+  openStreams.add(close);
+  closeOnShutdown();
+  signal.addEventListener('abort', close, { once: true });
   return stream;
+}
+
+function closeOnShutdown(): void {
+  if (closesOnShutdown) return;
+  closesOnShutdown = true;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      for (const close of [...openStreams]) close();
+      // Without another listener (Next's own), the signal would now be swallowed: let it do what it does by default.
+      if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+    });
+  }
 }
 
 function serialize(event: FeedEvent): string {
