@@ -2,6 +2,8 @@ import 'server-only';
 
 import type { CoreV1Event, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ApiWarning, ContainerDiagnosis, PodDiagnosis, PodEvent, SecretsPanel } from '../api/types';
+import { cacheRegistry } from './cache';
+import { cachedNamespaceReads, cachedSecretsElsewhere } from './cache/failures-from-lists';
 import { clientsFor } from './config';
 import { imageCredentials, podCredentials, type NamespaceCredentials, type PodCredentials } from './credentials';
 import { containerOfFieldPath, credentialLookup, diagnoseContainer, latestPullError, parseImage } from './diagnose';
@@ -18,7 +20,7 @@ const VERIFY_WAIT_MS = 10_000;
 /**
  * One pod's pull diagnosis: each container's image breakdown and verdict, the kubelet's events, the pull
  * secrets the pod can use and why each does or does not match, and the owner chain. One get for the pod, then
- * the same namespace reads as the failures query.
+ * the namespace's objects from the context's cache, or, without a current cache, the failures query's reads.
  */
 export async function getPodDiagnosis(
   context: string,
@@ -30,13 +32,15 @@ export async function getPodDiagnosis(
   const fetchedAt = new Date().toISOString();
   const pod = await getPod(clients, namespace, name);
   const warnings: ApiWarning[] = [];
-  const reads = await readNamespace(clients, namespace, [pod], warnings);
+  // From the context's cache when it watches this namespace: one get for the pod (whole, untrimmed) and no lists.
+  const cached = cacheRegistry().syncedLists(context, namespace);
+  const reads = cached ? cachedNamespaceReads(cached, namespace, [pod], warnings, context) : await readNamespace(clients, namespace, [pod], warnings);
   const credentials = podCredentials(pod, reads.credentials);
   const events = (reads.events ?? []).filter((event) => isAbout(event, pod));
   const chain = resolveOwners(pod, reads.owners);
   const containers = podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name));
   const refused = containers.some((container) => container.cause === 'unauthorized');
-  const elsewhere = refused && verificationEnabled() ? await readSecretsElsewhere(clients) : null;
+  const elsewhere = refused && verificationEnabled() ? (cached ? cachedSecretsElsewhere(cached) : await readSecretsElsewhere(clients)) : null;
 
   return {
     context,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FailuresResponse } from '../../lib/api/types';
-import { CacheRegistry } from '../../lib/kube/cache';
+import { CacheRegistry, cacheRegistry } from '../../lib/kube/cache';
+import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { listPullFailures } from '../../lib/kube/failures';
 import type { ObjectStore } from '../../sim/testing';
 import { ADMIN, LISTER, SHOP_TEAM, STRANGER, VIEWER, simClusterForFile } from './sim-cluster';
@@ -75,11 +76,11 @@ describe('the watch-fed cache', () => {
     const pods = () => registry.health()[0]!.kinds.pods![0]!;
     // More changes than the API server keeps for resuming: the pods watch's version falls out of its history.
     for (let index = 0; index < 10_050; index += 1) {
-      cluster.store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `churn-${index}`, namespace: 'kube-system' } });
+      cluster().store.create('configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `churn-${index}`, namespace: 'kube-system' } });
     }
     await vi.waitFor(() => expect(pods().relists).toBeGreaterThanOrEqual(2), { timeout: 10_000 });
     expect(pods().state).toBe('synced');
-    endFailure(cluster.store, 'shop', 'web-7d4b9c8f6d-x2x9k');
+    endFailure(cluster().store, 'shop', 'web-7d4b9c8f6d-x2x9k');
     await vi.waitFor(async () => expect(failingPods(await registry.failures(ADMIN.name, 'shop'))).not.toContain('shop/web-7d4b9c8f6d-x2x9k'));
   });
 
@@ -135,5 +136,19 @@ describe('the watch-fed cache', () => {
     expect(registry.health()).toEqual([]);
     await registry.failures(ADMIN.name, null);
     expect(registry.health().map((health) => health.mode)).toEqual(['cluster-watch']);
+  });
+
+  it('answers the pod detail from a synced cache with one get for the pod, as the reads would', async () => {
+    const withoutCache = await getPodDiagnosis(ADMIN.name, 'shop', 'web-7d4b9c8f6d-q8m4z');
+    try {
+      await cacheRegistry().failures(ADMIN.name, null);
+      const before = cluster().server.requestLog.length;
+      const fromCache = await getPodDiagnosis(ADMIN.name, 'shop', 'web-7d4b9c8f6d-q8m4z');
+      const paths = cluster().server.requestLog.slice(before).map((entry) => new URL(entry.path, cluster().server.url).pathname);
+      expect(paths).toEqual(['/api/v1/namespaces/shop/pods/web-7d4b9c8f6d-q8m4z']);
+      expect({ ...fromCache, fetchedAt: '' }).toEqual({ ...withoutCache, fetchedAt: '' });
+    } finally {
+      cacheRegistry().stopAll();
+    }
   });
 });

@@ -52,6 +52,8 @@ export class ContextCache {
   mode: CacheMode = 'cluster-watch';
   namespaces: string[] | null = null;
   readonly ready: Promise<void>;
+  /** Whether `ready` has resolved: the lists hold what the API server held, and the mode is known. */
+  isReady = false;
   private informers = new Map<CachedKind, Informer<CachedObject>[]>();
   private readonly listeners = new Set<(namespace: string | null) => void>();
   private stopped = false;
@@ -61,7 +63,9 @@ export class ContextCache {
     private readonly options: ContextCacheOptions = {},
   ) {
     this.failures = new IncrementalFailures(clients.context);
-    this.ready = this.start();
+    this.ready = this.start().then(() => {
+      this.isReady = true;
+    });
   }
 
   /** Called with the namespace whose state changed (null: anything may have). */

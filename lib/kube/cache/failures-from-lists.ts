@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ApiWarning } from '../../api/types';
 import { indexSecrets, type NamespaceCredentials } from '../credentials';
 import { byLocation, failingPods, failureItems, missingSecretWarnings, type UnverifiedFailure } from '../failure-items';
@@ -78,17 +78,33 @@ function namespaceFailures(lists: ClusterLists, namespace: string, context: stri
   const failing = [...failingPods(pods, warned).keys()];
   if (failing.length === 0) return { items: [], warnings: [] };
   const warnings: ApiWarning[] = [];
+  const reads = cachedNamespaceReads(lists, namespace, failing, warnings, context, events);
+  return { items: failureItems(pods, warned, new Map([[namespace, reads]])), warnings };
+}
+
+/**
+ * What the read path's readNamespace gives, from the cache: the namespace's events, credentials and owners of
+ * `pods`, with the same warnings for the kinds the user may not watch.
+ */
+export function cachedNamespaceReads(
+  lists: ClusterLists,
+  namespace: string,
+  pods: V1Pod[],
+  warnings: ApiWarning[],
+  context: string,
+  events: CoreV1Event[] = lists.forbidden.has('events') ? [] : objectsIn(lists.events, namespace),
+): NamespaceReads {
   const readable = <T>(kind: CachedKind, topic: ReadTopic, read: () => T): T | null => {
     if (!lists.forbidden.has(kind)) return read();
     warnings.push(forbiddenWarning(context, namespace, topic));
     return null;
   };
-  const kinds = intermediateKinds(failing);
+  const kinds = intermediateKinds(pods);
   const secrets = readable('secrets', 'secrets', () => indexSecrets(objectsIn(lists.secrets, namespace)));
   const accounts = readable('serviceaccounts', 'service accounts', () => objectsIn(lists.serviceaccounts, namespace));
   const replicaSets = kinds.has('ReplicaSet') ? readable('replicasets', 'ReplicaSets', () => objectsIn(lists.replicasets, namespace)) : null;
   const jobs = kinds.has('Job') ? readable('jobs', 'Jobs', () => objectsIn(lists.jobs, namespace)) : null;
-  const reads: NamespaceReads = {
+  return {
     events: readable('events', 'events', () => events),
     credentials: {
       secrets,
@@ -96,7 +112,6 @@ function namespaceFailures(lists: ClusterLists, namespace: string, context: stri
     },
     owners: ownerIndex(replicaSets ?? [], jobs ?? []),
   };
-  return { items: failureItems(pods, warned, new Map([[namespace, reads]])), warnings };
 }
 
 /** What verifying one cached item needs: its pod and its namespace's credentials; null when either is not cached. */

@@ -29,6 +29,7 @@ const MAX_EVENT_ID = 40;
  */
 const openStreams = new Set<() => void>();
 let closesOnShutdown = false;
+let shuttingDown = false;
 
 /**
  * The failures of a (context, namespace filter) as server-sent events: the whole answer once (or, with a
@@ -67,6 +68,11 @@ export async function failuresEventStream(
     if (!ended) controller.enqueue(encoder.encode(text));
   };
   send(`retry: ${RETRY_MS}\n\n`);
+  // A page reconnecting over a kept-alive connection while the server stops is told to come back later.
+  if (shuttingDown) {
+    controller.close();
+    return stream;
+  }
   let firstItems: number | null = null;
   detach = await cacheRegistry()
     .feed(context, namespace)
@@ -107,6 +113,7 @@ function closeOnShutdown(): void {
   closesOnShutdown = true;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      shuttingDown = true;
       for (const close of [...openStreams]) close();
       // Without another listener (Next's own), the signal would now be swallowed: let it do what it does by default.
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);

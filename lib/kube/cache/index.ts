@@ -5,6 +5,7 @@ import { clientsFor } from '../config';
 import { listPullFailures, VERIFY_WAIT_MS } from '../failures';
 import { verifyItems } from '../verification/verify-items';
 import { cachedItemCredentials, cachedSecretsElsewhere } from './failures-from-lists';
+import type { ClusterLists } from './cluster-lists';
 import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
 import { FailuresFeed } from './failures-feed';
 
@@ -62,6 +63,20 @@ export class CacheRegistry {
       { waitMs: VERIFY_WAIT_MS },
     );
     return { items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
+  }
+
+  /**
+   * The lists of the context's running cache when they can stand in for reads of `namespace`: listed, current
+   * (no outage) and watching that namespace. Null otherwise, and the caller reads; this never starts a cache.
+   */
+  syncedLists(context: string, namespace: string): ClusterLists | null {
+    const held = this.caches.get(context);
+    if (!held || held.cache.clients !== clientsFor(context)) return null;
+    const { cache } = held;
+    if (!cache.isReady || cache.mode === 'read-per-request' || cache.outage()) return null;
+    if (cache.mode === 'namespace-watch' && !cache.namespaces?.includes(namespace)) return null;
+    held.lastUsed = this.clock.now();
+    return cache.lists;
   }
 
   /** The one feed of a (context, namespace filter) that every open stream on it listens to. */
