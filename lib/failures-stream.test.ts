@@ -21,6 +21,7 @@ function failure(namespace: string, pod: string, containerType: PullFailure['con
     workload: { kind: 'Deployment', name: 'api' },
     workloadPods: { failing: 1, total: 1 },
     podCreated: '2026-11-26T14:42:21Z',
+    failingSince: '2026-11-26T14:42:30Z',
     pullSecrets: { attached: [], matching: [], unattachedMatching: [], missing: [], malformed: [], readable: true },
     verification: { state: 'not-tested', checkedAt: null },
   };
