@@ -17,6 +17,29 @@ export const MASK = '********';
 /** Records on a copied secret where its data came from ("namespace/name"). */
 export const COPIED_FROM_ANNOTATION = 'pullfix.dev/copied-from';
 
+/**
+ * The marks on every secret pullfix creates (new or copied): the well-known managed-by label, and the fix that
+ * created it. An undo deletes a secret only when it carries its own fix's id; a retry reuses one that carries
+ * the label and holds the same data.
+ */
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const PULLFIX = 'pullfix';
+export const FIX_ID_ANNOTATION = 'pullfix.dev/fix-id';
+
+/** The secret with pullfix's marks for fix `fixId`, other labels and annotations kept. */
+export function markedByFix(secret: SecretManifest, fixId: string): SecretManifest {
+  const { metadata } = secret;
+  return {
+    ...secret,
+    metadata: { ...metadata, labels: { ...metadata.labels, [MANAGED_BY_LABEL]: PULLFIX }, annotations: { ...metadata.annotations, [FIX_ID_ANNOTATION]: fixId } },
+  };
+}
+
+/** Whether a secret read from the cluster carries pullfix's mark (any fix's). */
+export function createdByPullfix(metadata: { labels?: Record<string, string> } | undefined): boolean {
+  return metadata?.labels?.[MANAGED_BY_LABEL] === PULLFIX;
+}
+
 /** The server field as kubectl writes it and the kubelet matches it, and a note when the port is part of the match. */
 export function serverPrefill(registry: string): { server: string; portNote: string | null } {
   const server = kubectlServerFor(registry);
@@ -28,7 +51,7 @@ export function serverPrefill(registry: string): { server: string; portNote: str
 export interface SecretManifest {
   apiVersion: 'v1';
   kind: 'Secret';
-  metadata: { name: string; namespace: string; annotations?: Record<string, string> };
+  metadata: { name: string; namespace: string; labels?: Record<string, string>; annotations?: Record<string, string> };
   type: string;
   data: Record<string, string>;
 }

@@ -5,8 +5,10 @@
  * the server half, lib/fix-manifests.ts.
  */
 import { newSecretSchema, type AttachTargetKind, type CredentialSource, type NewSecretInput } from './api/fix-request';
+import type { FixUndo } from './api/fix-undo';
 import type { VerdictSummary, WorkloadRef } from './api/types';
 import type { GitOpsManagement } from './gitops';
+import type { SecretChange } from './secret-diff';
 
 /** What `kubectl rollout restart` sets on the pod template to roll a workload without changing it otherwise. */
 export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
@@ -119,10 +121,21 @@ export interface FixFollow {
   kind: string;
   name: string;
   after: string;
-  /** The attached secret: only pods that name it come from the fixed template (or service account). */
-  secret: string;
+  /** The attached secret: only pods that name it come from the fixed template (or service account); null for a tag change. */
+  secret: string | null;
   /** After a restart, the restartedAt annotation the new pods carry; null without one. */
   restartedAt: string | null;
+  /** After a tag change: only pods whose container runs the new image are new. */
+  image?: { container: string; image: string } | null;
+}
+
+/** Who applied a fix and when, for the line the page shows once the new pod runs. */
+export interface FixApplied {
+  /** The identity pullfix acted as: the kubeconfig user, or in a pod its service account. */
+  by: string;
+  at: string;
+  /** The secret it attached, or the image it set. */
+  what: string;
 }
 
 export interface FixResponse {
@@ -131,6 +144,11 @@ export interface FixResponse {
   /** True once every real call succeeded. */
   applied: boolean;
   follow: FixFollow | null;
+  /** Set on a merge into an existing secret: its entries before and after, and who else uses it. */
+  secretChange?: SecretChange | null;
+  /** After an apply: what it changed, to send back to …/fixes/undo. */
+  undo?: FixUndo | null;
+  outcome?: FixApplied | null;
 }
 
 export interface ProgressContainer {

@@ -8,6 +8,8 @@ import { audit } from '../log';
 import { clientsFor, type KubeClients } from './config';
 import { ApiError } from '../api/errors';
 import { kubeCall } from './errors';
+import type { FixFollow } from '../fix-plan';
+import { actingAs } from './fix/acting-as';
 import { reviewAccess, type AccessCheck } from './fix/access';
 import { findWorkload, patchWorkload, WORKLOAD_RESOURCES, type FixWorkload } from './fix/workloads';
 import { getPod } from './reads';
@@ -39,6 +41,8 @@ export async function planImageTagFix(context: string, namespace: string, reques
     deniedReason: permission.reason,
     dryRun: { ok: dryRun === null, message: dryRun?.message ?? null },
     applied: false,
+    follow: null,
+    outcome: null,
   };
   if (request.mode === 'preview') return plan;
 
@@ -51,10 +55,20 @@ export async function planImageTagFix(context: string, namespace: string, reques
     audit({ who: actor, what: 'change-image-tag', where, result: 'failed', detail: dryRun.message });
     throw dryRun;
   }
+  const startedAt = new Date();
   const failure = await tryPatch(clients, namespace, target, body, false);
   audit({ who: actor, what: 'change-image-tag', where, result: failure === null ? 'succeeded' : 'failed', detail: failure?.message });
   if (failure !== null) throw failure;
-  return { ...plan, applied: true };
+  return { ...plan, applied: true, follow: rollout(target, request.container, to, startedAt), outcome: { by: actingAs(context), at: startedAt.toISOString(), what: to } };
+}
+
+/**
+ * What the page follows after the change: the workload's pods created since (whole seconds, as creation times
+ * are) that run the new image; a bare pod changes in place, so it is followed whatever its age.
+ */
+function rollout(target: PatchTarget, container: string, image: string, startedAt: Date): FixFollow {
+  const after = target.kind === 'Pod' ? new Date(0) : new Date(Math.floor(startedAt.getTime() / 1000) * 1000);
+  return { kind: target.kind, name: target.name, after: after.toISOString(), secret: null, restartedAt: null, image: { container, image } };
 }
 
 type PatchTarget = FixWorkload | { kind: 'Pod'; name: string };

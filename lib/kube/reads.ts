@@ -3,6 +3,7 @@ import 'server-only';
 import type {
   CoreV1Event,
   V1Job,
+  V1LabelSelector,
   V1Namespace,
   V1Node,
   V1ObjectMeta,
@@ -64,6 +65,8 @@ export function findSecret(clients: KubeClients, namespace: string, name: string
 export interface WorkloadObject {
   metadata: V1ObjectMeta;
   template: V1PodTemplateSpec | undefined;
+  /** The label selector of its pods; undefined for a CronJob, whose Jobs each get their own. */
+  selector?: V1LabelSelector;
   /** The CronJob's schedule; null for other kinds. */
   schedule: string | null;
 }
@@ -88,6 +91,29 @@ export function getWorkload(clients: KubeClients, namespace: string, workload: {
       }
     }
   });
+}
+
+/** Every workload of one kind in the namespace, as name and pod template. */
+export async function listWorkloads(clients: KubeClients, namespace: string, kind: Exclude<PatchableKind, 'ReplicaSet'>): Promise<Array<{ name: string; template: V1PodTemplateSpec | undefined }>> {
+  const request = { namespace };
+  return kubeCall(clients, async () => {
+    switch (kind) {
+      case 'Deployment':
+        return (await clients.apps.listNamespacedDeployment(request)).items.map(named);
+      case 'StatefulSet':
+        return (await clients.apps.listNamespacedStatefulSet(request)).items.map(named);
+      case 'DaemonSet':
+        return (await clients.apps.listNamespacedDaemonSet(request)).items.map(named);
+      case 'Job':
+        return (await clients.batch.listNamespacedJob(request)).items.map(named);
+      case 'CronJob':
+        return (await clients.batch.listNamespacedCronJob(request)).items.map((cronJob) => ({ name: cronJob.metadata?.name ?? '', template: cronJob.spec?.jobTemplate.spec?.template }));
+    }
+  });
+}
+
+function named(workload: { metadata?: V1ObjectMeta; spec?: { template?: V1PodTemplateSpec } }): { name: string; template: V1PodTemplateSpec | undefined } {
+  return { name: workload.metadata?.name ?? '', template: workload.spec?.template };
 }
 
 /** Every pod of the namespace (all namespaces for null), page by page. */
@@ -131,8 +157,8 @@ export async function listServiceAccounts(clients: KubeClients, namespace: strin
   return (await kubeCall(clients, () => clients.core.listNamespacedServiceAccount({ namespace }))).items;
 }
 
-export async function listReplicaSets(clients: KubeClients, namespace: string): Promise<V1ReplicaSet[]> {
-  return (await kubeCall(clients, () => clients.apps.listNamespacedReplicaSet({ namespace }))).items;
+export async function listReplicaSets(clients: KubeClients, namespace: string, labelSelector?: string): Promise<V1ReplicaSet[]> {
+  return (await kubeCall(clients, () => clients.apps.listNamespacedReplicaSet({ namespace, labelSelector }))).items;
 }
 
 export async function listJobs(clients: KubeClients, namespace: string): Promise<V1Job[]> {
@@ -149,6 +175,6 @@ export async function unlessRefused<T>(read: Promise<T>, ...codes: ApiErrorCode[
   }
 }
 
-function shape(object: { metadata?: V1ObjectMeta; spec?: { template?: V1PodTemplateSpec } }): WorkloadObject {
-  return { metadata: object.metadata ?? {}, template: object.spec?.template, schedule: null };
+function shape(object: { metadata?: V1ObjectMeta; spec?: { template?: V1PodTemplateSpec; selector?: V1LabelSelector } }): WorkloadObject {
+  return { metadata: object.metadata ?? {}, template: object.spec?.template, selector: object.spec?.selector, schedule: null };
 }

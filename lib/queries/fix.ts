@@ -1,5 +1,6 @@
 import { queryOptions } from '@tanstack/react-query';
 import type { FixRequest } from '../api/fix-request';
+import type { FixUndo, FixUndoResponse } from '../api/fix-undo';
 import type { FixFollow, FixOptions, FixProgress, FixResponse } from '../fix-plan';
 import { getJson, postJson } from './fetch';
 import { clusterKeys } from './keys';
@@ -28,6 +29,11 @@ export function fixProgressQuery(context: string, namespace: string, follow: Fix
 export function settled(progress: FixProgress | undefined): boolean {
   if (!progress) return false;
   return progress.failure !== null || progress.pods[0]?.phase === 'Running' || progress.pods[0]?.phase === 'Succeeded';
+}
+
+/** Takes back an applied fix from the record its apply answered. */
+export function postFixUndo(context: string, namespace: string, undo: FixUndo): Promise<FixUndoResponse> {
+  return postJson<FixUndoResponse>(apiPaths.fixUndo(context, namespace), undo);
 }
 
 /** The one mutation of the fix form; the body carries the password once. */

@@ -1,3 +1,5 @@
+import type { FixFollow } from '../fix-plan';
+
 /** Every path of the HTTP API the UI calls (lib/kube/README.md), each name URL-encoded. */
 export const apiPaths = {
   contexts: () => '/api/contexts',
@@ -13,12 +15,18 @@ export const apiPaths = {
   fixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/fixes`,
   fixOptions: (context: string, namespace: string, pod: string, container: string) =>
     `${apiPaths.fixes(context, namespace)}/options?${new URLSearchParams({ pod, container })}`,
-  fixProgress: (context: string, namespace: string, follow: { kind: string; name: string; after: string; secret: string; restartedAt: string | null }) => {
-    const search = new URLSearchParams({ kind: follow.kind, name: follow.name, after: follow.after, secret: follow.secret });
+  fixProgress: (context: string, namespace: string, follow: FixFollow) => {
+    const search = new URLSearchParams({ kind: follow.kind, name: follow.name, after: follow.after });
+    if (follow.secret) search.set('secret', follow.secret);
     if (follow.restartedAt) search.set('restartedAt', follow.restartedAt);
+    if (follow.image) {
+      search.set('container', follow.image.container);
+      search.set('image', follow.image.image);
+    }
     return `${apiPaths.fixes(context, namespace)}/progress?${search}`;
   },
   incidentFixes: (context: string) => `${contextPath(context)}/incident-fixes`,
+  fixUndo: (context: string, namespace: string) => `${apiPaths.fixes(context, namespace)}/undo`,
   imageFixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/image-fixes`,
   registryCheck: () => '/api/registry/check',
 };

@@ -8,6 +8,7 @@ import { getFixOptions } from '../../lib/kube/fix/options';
 import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
 import { simCliForFile } from '../support/sim-cli';
+import { podOf } from '../support/pods';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -26,24 +27,13 @@ async function fix(namespace: string, request: FixRequest, context = 'sim-admin'
   return response;
 }
 
-function podOf(namespace: string, prefix: string): Promise<string> {
-  return waitUntil(
-    async () => {
-      const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace });
-      const pod = pods.items.find((candidate) => candidate.metadata?.name?.startsWith(prefix) && !candidate.metadata.deletionTimestamp);
-      return pod?.metadata?.name;
-    },
-    { what: `a pod ${prefix}* in ${namespace}`, timeoutMs: 30_000, intervalMs: 500 },
-  );
-}
-
 /** Polls progress as the page does until the newest pod runs (or, a Job's, completes) or shows a new verdict. */
 async function settle(namespace: string, response: FixResponse): Promise<FixProgress> {
   const follow = response.follow;
   if (!follow) throw new Error(`nothing to follow: ${JSON.stringify(response.steps)}`);
   return waitUntil(
     async () => {
-      const last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
+      const last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, { secret: follow.secret, restartedAt: follow.restartedAt, image: null });
       answers.push(JSON.stringify(last));
       return (last.failure || last.pods[0]?.phase === 'Running' || last.pods[0]?.phase === 'Succeeded') && last;
     },

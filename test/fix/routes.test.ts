@@ -66,13 +66,18 @@ describe('POST …/fixes', () => {
     const applied = await post(fixBody('apply'), sameOrigin);
     const appliedText = await applied.text();
     expect((JSON.parse(appliedText) as FixResponse).applied).toBe(true);
-    const conflict = await post(fixBody('apply'), sameOrigin);
+    // The same request again is a retry: pullfix created that secret with these very credentials, so it reuses it.
+    const retry = await post(fixBody('apply'), sameOrigin);
+    const retryText = await retry.text();
+    expect(retry.status).toBe(200);
+    expect((JSON.parse(retryText) as FixResponse).steps[0]?.kind).toBe('reuse-secret');
+    const conflict = await post({ ...fixBody('apply'), source: { ...fixBody('apply').source, password: `${PASSWORD}-other` } }, sameOrigin);
     expect(conflict.status).toBe(409);
     const conflictText = await conflict.text();
     expect((JSON.parse(conflictText) as ApiErrorBody).error).toMatchObject({ code: 'conflict', reason: 'AlreadyExists' });
 
     const auth = Buffer.from(`davidpuziol:${PASSWORD}`).toString('base64');
-    for (const text of [previewText, appliedText, conflictText]) {
+    for (const text of [previewText, appliedText, retryText, conflictText]) {
       expect(text).not.toContain(PASSWORD);
       expect(text).not.toContain(auth);
     }

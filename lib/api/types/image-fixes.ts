@@ -2,6 +2,7 @@
  * POST /api/contexts/{context}/namespaces/{namespace}/image-fixes: changing an image.
  * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
  */
+import type { FixApplied, FixFollow } from '../../fix-plan';
 import type { WorkloadRef } from './failures';
 
 export type { ImageFixRequest } from '../fix-request';
@@ -23,4 +24,8 @@ export interface ImageFixResponse {
   dryRun: { ok: boolean; message: string | null };
   /** True once the patch was applied (mode 'apply' only). */
   applied: boolean;
+  /** After an apply: the rollout the page follows to the new pod; null for a preview. */
+  follow: FixFollow | null;
+  /** After an apply: who changed the tag, when, to what. */
+  outcome: FixApplied | null;
 }

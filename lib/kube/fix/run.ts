@@ -1,8 +1,10 @@
 import 'server-only';
 /**
  * The fix runner: plans the secret and attach steps (plan-secret.ts, plan-attach.ts), dry-runs them all, applies
- * them in order, and undoes the Secret it created when a later step fails.
+ * them in order, and undoes the Secret it created when a later step fails. An apply answers its undo record
+ * (undo-record.ts), which …/fixes/undo takes back (undo.ts).
  */
+import { randomUUID } from 'node:crypto';
 import type { FixFollow, FixResponse, FixStep, StepCheck } from '../../fix-plan';
 import type { FixRequest } from '../../api/fix-request';
 import { clientsFor, type KubeClients } from '../config';
@@ -11,9 +13,11 @@ import { toApiError } from '../errors';
 import { getPod } from '../reads';
 import { containerImage } from './options';
 import { planAttach } from './plan-attach';
-import { planSecret } from './plan-secret';
+import { planSecret, type PlannedSecret } from './plan-secret';
 import type { PlannedStep } from './planned-step';
+import { attachBefore, undoRecord } from './undo-record';
 import { findWorkload, type FixWorkload } from './workloads';
+import { actingAs } from './acting-as';
 
 /**
  * Plans the fix, then runs every step as a server-side dry run (`dryRun=All`). A preview stops there; an apply
@@ -24,18 +28,20 @@ import { findWorkload, type FixWorkload } from './workloads';
  */
 export async function runFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
   const clients = clientsFor(context);
+  const fixId = randomUUID();
   const pod = await getPod(clients, namespace, request.pod);
   containerImage(pod, request.container);
   const { workload } = await findWorkload(clients, namespace, pod);
-  const secret = await planSecret(clients, namespace, request.source);
+  const secret = await planSecret(clients, namespace, request.source, fixId);
   const attach = await planAttach(clients, namespace, pod, workload, secret, request.target);
   const planned = [secret.step, ...attach];
 
   const dryRuns = await runAll(planned, true, clients);
   const steps: FixStep[] = planned.map((step, index) => ({ kind: step.kind, title: step.title, yaml: step.yaml, dryRun: dryRuns.checks[index] ?? null, result: null }));
-  if (request.mode === 'preview') return { mode: 'preview', steps, applied: false, follow: null };
+  if (request.mode === 'preview') return { mode: 'preview', steps, applied: false, follow: null, secretChange: secret.change };
   if (dryRuns.failure) throw fixFailed(dryRuns.failure, 'the dry run', 'nothing was changed');
 
+  const before = await attachBefore(clients, namespace, pod, workload, request.target);
   const startedAt = new Date();
   const results = await runAll(planned, false, clients);
   if (results.failure) throw fixFailed(results.failure, 'the apply', await undoCreatedSecret(clients, secret, results.checks[0] ?? null));
@@ -44,6 +50,9 @@ export async function runFix(context: string, namespace: string, request: FixReq
     steps: steps.map((step, index) => ({ ...step, result: results.checks[index] ?? null })),
     applied: true,
     follow: follow(workload, request, secret.name, attach, startedAt),
+    secretChange: secret.change,
+    undo: await undoRecord(clients, namespace, fixId, startedAt, secret, attach, before),
+    outcome: { by: actingAs(context), at: startedAt.toISOString(), what: secret.name },
   };
 }
 
@@ -77,7 +86,7 @@ function fixFailed({ step, error }: StepFailure, phase: string, aftermath: strin
 }
 
 /** A Secret this fix created (new or copied) is deleted again when a later step fails: no orphan stays behind. */
-async function undoCreatedSecret(clients: KubeClients, secret: { name: string; namespace: string; step: PlannedStep }, result: StepCheck | null): Promise<string> {
+async function undoCreatedSecret(clients: KubeClients, secret: PlannedSecret, result: StepCheck | null): Promise<string> {
   const created = (secret.step.kind === 'create-secret' || secret.step.kind === 'copy-secret') && result?.ok === true;
   if (!created) return 'the steps before it stay applied';
   try {

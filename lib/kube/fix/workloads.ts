@@ -46,16 +46,20 @@ export async function findWorkload(clients: KubeClients, namespace: string, pod:
   return { workload: { kind: controller.kind, name: controller.name }, unsupportedOwner: null };
 }
 
-/** A strategic merge patch of the workload, as `kubectl patch` sends it; `dryRun` asks the server to check only. */
+/**
+ * A patch of the workload, strategic merge as `kubectl patch` sends it unless `strategy` says otherwise (an undo
+ * sends a JSON patch with a test); `dryRun` asks the server to check only.
+ */
 export async function patchWorkload(
   clients: KubeClients,
   namespace: string,
   workload: FixWorkload,
-  body: Record<string, unknown>,
+  body: Record<string, unknown> | object[],
   dryRun: boolean,
+  strategy: PatchStrategy = PatchStrategy.StrategicMergePatch,
 ): Promise<V1ObjectMeta> {
   const request = { namespace, name: workload.name, body, ...(dryRun ? { dryRun: 'All' } : {}) };
-  const options = setHeaderOptions('Content-Type', PatchStrategy.StrategicMergePatch);
+  const options = setHeaderOptions('Content-Type', strategy);
   return kubeCall(clients, async () => {
     switch (workload.kind) {
       case 'Deployment':
