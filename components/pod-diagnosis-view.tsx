@@ -3,20 +3,25 @@
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { formatAge, overviewHref } from '@/lib/overview';
-import { podDiagnosisQuery } from '@/lib/queries';
+import { ApiError } from '@/lib/api/errors';
+import { podDiagnosisQuery, REFRESH_INTERVAL_MS } from '@/lib/queries';
 import { ContainerDiagnosisCard } from './container-diagnosis-card';
 import { EventsTable } from './events-table';
+import { FixOutcome } from './fix/fix-outcome';
 import { FixPanel } from './fix/fix-panel';
 import { PullSecretsPanel } from './pull-secrets-panel';
 import { QueryError } from './query-error';
 import { RegistryPanel } from './registry/registry-panel';
+import { PodReplaced } from './pod-replaced';
 import { PodDetailSkeleton } from './skeletons';
 import { UpdatedAgo } from './updated-ago';
 import { WarningsList } from './warnings-list';
 
 /** One pod: each container's image and verdict, the kubelet's evidence, and the pull secrets it could use. */
 export function PodDiagnosisView({ context, namespace, pod }: { context: string; namespace: string; pod: string }) {
-  const diagnosis = useQuery(podDiagnosisQuery(context, namespace, pod));
+  // A pod that is gone stays gone: no polling of its 404 (a fix's rollout replaced it; PodReplaced links onward).
+  const diagnosis = useQuery({ ...podDiagnosisQuery(context, namespace, pod), refetchInterval: (query) => (isGone(query.state.error) ? false : REFRESH_INTERVAL_MS) });
+  const gone = isGone(diagnosis.error);
   const back = overviewHref(context, { namespace: null, q: '', verdict: null });
 
   return (
@@ -45,9 +50,11 @@ export function PodDiagnosisView({ context, namespace, pod }: { context: string;
       </nav>
 
       {diagnosis.isPending && <PodDetailSkeleton />}
-      {diagnosis.isError && !diagnosis.data && (
+      {gone && <PodReplaced context={context} namespace={namespace} pod={pod} />}
+      {diagnosis.isError && !diagnosis.data && !gone && (
         <QueryError title={`Pod ${namespace}/${pod} could not be diagnosed`} error={diagnosis.error} onRetry={() => diagnosis.refetch()} />
       )}
+      <FixOutcome context={context} namespace={namespace} pod={pod} />
       {diagnosis.data && (
         <>
           <header className="flex flex-wrap items-start justify-between gap-3">
@@ -86,6 +93,10 @@ function Fact({ label, value }: { label: string; value: string }) {
       <dd className="font-medium text-slate-900 dark:text-slate-100">{value}</dd>
     </div>
   );
+}
+
+function isGone(error: Error | null): boolean {
+  return error instanceof ApiError && error.code === 'not-found';
 }
 
 function firstFailing(diagnosis: { containers: { name: string; failing: boolean }[] }): string | null {

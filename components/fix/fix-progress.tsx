@@ -1,9 +1,10 @@
 'use client';
 
-import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import { fixChecklist, type ChecklistState, type FixFollow, type FixProgress, type FixResponse } from '@/lib/fix-plan';
-import { fixProgressQuery, settled } from '@/lib/queries/fix';
+import { fixChecklist, type ChecklistState, type FixProgress, type FixResponse } from '@/lib/fix-plan';
+import { settled } from '@/lib/queries/fix';
+import { useFollowRollout } from './follow-rollout';
+import { UndoFix } from './undo-fix';
 
 const MARK: Record<ChecklistState, string> = { done: '✓', active: '…', pending: '○', failed: '✗' };
 const TONE: Record<ChecklistState, string> = {
@@ -13,7 +14,10 @@ const TONE: Record<ChecklistState, string> = {
   failed: 'text-red-700 dark:text-red-400',
 };
 
-/** The live checklist after an apply: secret → target → new pod → image pulled → Running, or the new verdict. */
+/**
+ * The live checklist after an apply: secret → target → new pod → image pulled → Running, or the new verdict. Once
+ * the new pod runs the page moves to it (useFollowRollout); until then, and when it fails, the fix can be undone.
+ */
 export function FixProgressView({ context, namespace, response, onSettled }: {
   context: string;
   namespace: string;
@@ -21,8 +25,7 @@ export function FixProgressView({ context, namespace, response, onSettled }: {
   /** Called once the new pod runs (null) or fails with a new verdict (that pod and verdict: what to fix next). */
   onSettled: (failure: FixProgress['failure']) => void;
 }) {
-  const follow: FixFollow = response.follow ?? { kind: 'Pod', name: '', after: '', secret: '', restartedAt: null };
-  const progress = useQuery({ ...fixProgressQuery(context, namespace, follow), enabled: response.follow !== null });
+  const progress = useFollowRollout(context, namespace, response.follow, { outcome: response.outcome ?? null, undo: response.undo ?? null });
   const items = fixChecklist(response, progress.data ?? null);
   const done = settled(progress.data);
   const succeeded = done && progress.data?.failure === null;
@@ -52,10 +55,11 @@ export function FixProgressView({ context, namespace, response, onSettled }: {
       {progress.data?.failure && (
         <p role="status" className="mt-3 text-sm text-red-800 dark:text-red-300">
           The new pod {progress.data.failure.pod} still cannot pull: {progress.data.failure.verdict.title}. {progress.data.failure.verdict.fix} Change the
-          form below and try again.
+          form below and try again, or undo this fix.
         </p>
       )}
       {progress.isError && <p className="mt-3 text-sm text-red-700">{progress.error.message}</p>}
+      {response.undo && <UndoFix context={context} undo={response.undo} />}
     </section>
   );
 }

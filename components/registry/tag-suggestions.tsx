@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { invalidateContext } from '@/lib/queries';
 import { imageFixPreviewQuery, podRegistryQuery, postImageFix } from '@/lib/queries/registry';
+import { RolloutStatus } from '../fix/rollout-status';
 
 interface Props {
   context: string;
@@ -80,6 +81,7 @@ function TagChange({ context, namespace, pod, container, tag }: Props & { tag: s
       </button>
       <div role="status" aria-live="polite">
         {apply.isSuccess && <p className="text-emerald-800 dark:text-emerald-300">✓ Applied: {plan.target.kind} {plan.target.name} rolls out {plan.to}, and new pods replace this one.</p>}
+        {apply.data?.follow && <RolloutStatus context={context} namespace={namespace} follow={apply.data.follow} outcome={apply.data.outcome} />}
         {apply.isError && <p className="text-rose-800 dark:text-rose-300">The change failed: {apply.error.message}</p>}
       </div>
     </div>
