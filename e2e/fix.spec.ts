@@ -63,7 +63,8 @@ function templateSecrets(resource: string, namespace: string, jsonPath = '{.spec
   return kubectl('get', resource, '-n', namespace, '-o', `jsonpath=${jsonPath}`).split(' ').filter(Boolean);
 }
 
-test('the seed tutorial: dockercreds is refused by the registry, so the form starts from a new secret that makes nginx-david run', async ({ page }) => {
+test('the seed tutorial: dockercreds is refused by the registry, so the form starts from a new secret that makes nginx-david run', async ({ page }, testInfo) => {
+  testInfo.setTimeout(150_000);
   const pod = await failingPod(page, 'default', 'nginx-david');
   const panel = await openFix(page, 'default', pod);
   await expect(panel.getByRole('radio', { name: /^New secret/ })).toBeChecked();
@@ -95,7 +96,26 @@ test('the seed tutorial: dockercreds is refused by the registry, so the form sta
   await expect(box).toHaveCount(0);
   await previewAndApply(panel);
   await expectRunning(panel);
+  // The loop closes: the page moves to the new pod once it runs, and says who fixed it with what and when.
+  await expect(page).toHaveURL(/\/namespaces\/default\/pods\/nginx-david-[a-z0-9-]+$/, { timeout: FIX_TIMEOUT });
+  expect(page.url().endsWith(`/${pod}`)).toBe(false);
+  await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/nginx-david runs; fixed with regcred-docker-io at \d\d:\d\d by sim-admin/);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(page.url().split('/').at(-1) ?? '');
+  await expect(page.locator('main header dl')).toContainText('PhaseRunning', { timeout: SETTLE_TIMEOUT });
+  await expectRunning(page.locator('section#fix'));
   await screenshot(page, 'fix-running');
+
+  // The old pod's page does not poll its 404: it says the pod was replaced and links to the new one.
+  const newPod = page.url().split('/').at(-1) ?? '';
+  const polled: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().endsWith(`/api/contexts/sim-admin/namespaces/default/pods/${pod}`)) polled.push(request.url());
+  });
+  await page.goto(`/contexts/sim-admin/namespaces/default/pods/${pod}`);
+  await expect(page.getByRole('alert').filter({ hasText: 'This pod was replaced' })).toBeVisible({ timeout: SETTLE_TIMEOUT });
+  await expect(page.getByRole('link', { name: newPod })).toBeVisible();
+  // The first request and react-query's one retry: the 404 is not polled on.
+  expect(polled.length).toBeLessThanOrEqual(2);
   expect(templateSecrets('deployment/nginx-david', 'default')).toEqual(['regcred-docker-io']);
 
   await openOverview(page, 'sim-admin', '?namespace=default');
@@ -109,6 +129,51 @@ test('the created secret holds the bytes kubectl create secret docker-registry w
   ) as { type: string; data: Record<string, string> };
   expect(created.type).toBe(twin.type);
   expect(created.data['.dockerconfigjson']).toBe(twin.data['.dockerconfigjson']);
+});
+
+test('undo puts the workload\'s previous imagePullSecrets back and deletes the secret the fix created', async ({ page }) => {
+  expect(templateSecrets('deployment/api', 'team-ghcr')).toEqual(['hub-creds']);
+  const pod = await failingPod(page, 'team-ghcr', 'api');
+  const panel = await openFix(page, 'team-ghcr', pod);
+  await panel.getByRole('radio', { name: /^New secret/ }).check();
+  await panel.getByLabel('Secret name', { exact: true }).fill('regcred-ghcr-undo');
+  await panel.getByLabel('Username', { exact: true }).fill('acme-bot');
+  await panel.getByLabel('Password or token', { exact: true }).fill('ghp_acme-bot-token');
+  await panel.getByRole('radio', { name: /^Deployment api/ }).check();
+  await previewAndApply(panel);
+  await expectRunning(panel);
+  await expect(page).toHaveURL(/\/namespaces\/team-ghcr\/pods\/api-/, { timeout: FIX_TIMEOUT });
+  expect(templateSecrets('deployment/api', 'team-ghcr')).toEqual(['hub-creds', 'regcred-ghcr-undo']);
+
+  const outcome = page.locator('section#fix');
+  await expect(outcome).toContainText('Deployment api gets back imagePullSecrets [hub-creds]; Secret regcred-ghcr-undo, created by this fix, is deleted');
+  await outcome.getByRole('button', { name: 'Undo this fix' }).click();
+  await expect(outcome.getByRole('status')).toContainText('Undone:', { timeout: FIX_TIMEOUT });
+  expect(templateSecrets('deployment/api', 'team-ghcr')).toEqual(['hub-creds']);
+  expect(kubectl('get', 'secrets', '-n', 'team-ghcr', '-o', 'jsonpath={.items[*].metadata.name}').split(' ')).not.toContain('regcred-ghcr-undo');
+});
+
+test('replacing a secret\'s data shows the entries before and after, and keeps the other registry\'s entry', async ({ page }) => {
+  const pod = await failingPod(page, 'team-merge', 'worker');
+  const panel = await openFix(page, 'team-merge', pod);
+  await expect(panel.getByLabel('Secret name', { exact: true })).toHaveValue('multi-creds');
+  await panel.getByLabel('Username', { exact: true }).fill('acme-bot');
+  await panel.getByLabel('Password or token', { exact: true }).fill('ghp_acme-bot-token');
+  await panel.getByRole('button', { name: 'Preview' }).click();
+  const diff = panel.getByRole('region', { name: 'Secret entries before and after' });
+  await expect(diff.locator('li[data-change="kept"]')).toHaveText('kept: https://index.docker.io/v1/ · reqbot · password set');
+  await expect(diff.locator('li[data-change="replaced"]')).toHaveText('replaced: ghcr.io · acme-bot · password set (was ghcr.io, acme-bot)');
+  await expect(diff).toContainText(`Used in this namespace by pod ${pod}, Deployment worker`);
+  await expect(diff).not.toContainText('ghp_');
+  await screenshot(page, 'fix-merge-diff');
+  await previewAndApply(panel);
+  await expectRunning(panel);
+
+  const encoded = kubectl('get', 'secret', 'multi-creds', '-n', 'team-merge', '-o', 'jsonpath={.data.\\.dockerconfigjson}');
+  const auths = (JSON.parse(Buffer.from(encoded, 'base64').toString('utf8')) as { auths: Record<string, { username: string }> }).auths;
+  expect(Object.keys(auths)).toEqual(['https://index.docker.io/v1/', 'ghcr.io']);
+  expect(auths['https://index.docker.io/v1/']?.username).toBe('reqbot');
+  expect(auths['ghcr.io']?.username).toBe('acme-bot');
 });
 
 test('a copied secret on a StatefulSet keeps its entry; applying twice leaves one', async ({ page }) => {

@@ -76,6 +76,11 @@ test.describe('verify against the registry', () => {
     await screenshot(page, 'registry-tag-preview');
     await preview.getByRole('button', { name: 'Apply 1.27-alpine' }).click();
     await expect(preview.getByRole('status')).toContainText('Applied', { timeout: 15_000 });
+    // The change follows its rollout: once the new pod runs, the page moves to it and says so.
+    const before = page.url();
+    await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/web runs; fixed with nginx:1\.27-alpine at \d\d:\d\d by sim-admin/, { timeout: SETTLE_TIMEOUT });
+    await expect(page).not.toHaveURL(before);
+    await expect(page).toHaveURL(/\/namespaces\/typos\/pods\/web-/);
 
     await expect
       .poll(

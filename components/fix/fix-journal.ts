@@ -1,8 +1,8 @@
 'use client';
 /**
- * What this browser tab remembers of the fixes it applied, so the pages can follow a rollout across navigations:
- * the pod that replaced a fixed one (the old pod's page links to it), and how a fix ended (the new pod's page
- * shows it, with its undo).
+ * What this browser tab remembers of the fixes it applied, so the pages can follow a rollout across navigations
+ * and reloads (sessionStorage: names and undo records only, never a credential): the pod that replaced a fixed
+ * one (the old pod's page links to it), and how a fix ended (the new pod's page shows it, with its undo).
  */
 import { useSyncExternalStore } from 'react';
 import type { FixUndo } from '@/lib/api/fix-undo';
@@ -15,8 +15,9 @@ export interface FixRecord {
   undo: FixUndo | null;
 }
 
-const replacements = new Map<string, string>();
-const records = new Map<string, FixRecord>();
+const STORAGE_KEY = 'pullfix-fix-journal';
+
+const { replacements, records } = load();
 const listeners = new Set<() => void>();
 
 export function podKey(context: string, namespace: string, pod: string): string {
@@ -56,5 +57,26 @@ function subscribe(listener: () => void): () => void {
 }
 
 function notify(): void {
+  save();
   for (const listener of listeners) listener();
+}
+
+function load(): { replacements: Map<string, string>; records: Map<string, FixRecord> } {
+  const empty = { replacements: new Map<string, string>(), records: new Map<string, FixRecord>() };
+  if (typeof window === 'undefined') return empty;
+  try {
+    const saved = JSON.parse(window.sessionStorage.getItem(STORAGE_KEY) ?? 'null') as { replacements: [string, string][]; records: [string, FixRecord][] } | null;
+    return saved ? { replacements: new Map(saved.replacements), records: new Map(saved.records) } : empty;
+  } catch {
+    // Storage blocked or holding something else: the journal starts empty, as in a new tab.
+    return empty;
+  }
+}
+
+function save(): void {
+  try {
+    window.sessionStorage.setItem(STORAGE_KEY, JSON.stringify({ replacements: [...replacements], records: [...records] }));
+  } catch {
+    // Storage blocked or full: the journal still works for this page's lifetime.
+  }
 }
