@@ -110,7 +110,7 @@ function replaceSecretStep(clients: KubeClients, existing: V1Secret, secret: Sec
   const body: V1Secret = { ...secret, metadata: { ...existing.metadata, name: secret.metadata.name, namespace: secret.metadata.namespace } };
   return {
     kind: 'replace-secret',
-    title: `write this registry's entry into Secret ${secret.metadata.name}`,
+    title: `replace the data of Secret ${secret.metadata.name}`,
     yaml: secretPreview(secret),
     run: async (dryRun) => {
       await clients.core.replaceNamespacedSecret({ namespace: secret.metadata.namespace, name: secret.metadata.name, body, ...dryRunParam(dryRun) });
