@@ -33,7 +33,7 @@ async function settle(namespace: string, response: FixResponse): Promise<FixProg
   if (!follow) throw new Error(`nothing to follow: ${JSON.stringify(response.steps)}`);
   return waitUntil(
     async () => {
-      const last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, { secret: follow.secret, restartedAt: follow.restartedAt, image: null });
+      const last = await getFixProgress('sim-admin', namespace, follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
       answers.push(JSON.stringify(last));
       return (last.failure || last.pods[0]?.phase === 'Running' || last.pods[0]?.phase === 'Succeeded') && last;
     },

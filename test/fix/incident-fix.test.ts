@@ -157,7 +157,7 @@ describe('the demo incident, fixed as one', () => {
     for (const { namespace, follow } of applied.workloads) {
       await waitUntil(
         async () => {
-          const progress = await getFixProgress('sim-admin', namespace, follow!.kind, follow!.name, follow!.after, { secret: follow!.secret, restartedAt: follow!.restartedAt, image: null });
+          const progress = await getFixProgress('sim-admin', namespace, follow!.kind, follow!.name, follow!.after, follow!.secret, follow!.restartedAt);
           expect(progress.failure).toBeNull();
           return progress.pods[0]?.phase === 'Running';
         },

@@ -157,7 +157,7 @@ describe('replacing a secret\'s data', () => {
     const follow = applied.follow!;
     const settled = await waitUntil(
       async () => {
-        const progress = await getFixProgress('sim-admin', 'team-merge', follow.kind, follow.name, follow.after, { secret: follow.secret, restartedAt: follow.restartedAt, image: null });
+        const progress = await getFixProgress('sim-admin', 'team-merge', follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
         return (progress.failure || progress.pods[0]?.phase === 'Running') && progress;
       },
       { what: 'worker\'s new pod to run or fail', timeoutMs: 40_000, intervalMs: 500 },

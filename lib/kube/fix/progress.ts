@@ -14,18 +14,9 @@ import { controllerOf } from './workloads';
 /** Waiting reasons from before the pull finished: anything else on a waiting container comes after it. */
 const BEFORE_PULL = new Set(['ContainerCreating', 'PodInitializing']);
 
-/** What tells the fixed template's pods from the old ones besides their creation time. */
-export interface ProgressFilter {
-  /** Only pods that name this pull secret (the attached one). */
-  secret: string | null;
-  /** Only pods with this restartedAt annotation (after a restart). */
-  restartedAt: string | null;
-  /** Only pods whose container runs this image (after a tag change). */
-  image: { container: string; image: string } | null;
-}
-
 /**
- * The pods of a workload (or one pod) created at or after `after` that pass `filter`, newest first, each
+ * The pods of a workload (or one pod) created at or after `after` that name `secret`, carry the `restartedAt`
+ * annotation, or run `image` in its container (each when given), newest first, each
  * container with whether its image is on the node; for the newest pod that cannot pull, its new verdict. Creation
  * times have whole seconds: the secret, the restart annotation or the image tell the fixed template's pods from
  * the old one's.
@@ -36,15 +27,17 @@ export async function getFixProgress(
   kind: string,
   name: string,
   after: string,
-  filter: ProgressFilter = { secret: null, restartedAt: null, image: null },
+  secret: string | null = null,
+  restartedAt: string | null = null,
+  image: { container: string; image: string } | null = null,
 ): Promise<FixProgress> {
   const clients = clientsFor(context);
   const since = Date.parse(after);
   const pods = (await workloadPods(clients, namespace, kind, name))
     .filter((pod) => Date.parse(isoTime(pod.metadata?.creationTimestamp) ?? '') >= since)
-    .filter((pod) => filter.secret === null || (pod.spec?.imagePullSecrets ?? []).some((reference) => reference.name === filter.secret))
-    .filter((pod) => filter.restartedAt === null || pod.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === filter.restartedAt)
-    .filter((pod) => filter.image === null || runsImage(pod, filter.image))
+    .filter((pod) => secret === null || (pod.spec?.imagePullSecrets ?? []).some((reference) => reference.name === secret))
+    .filter((pod) => restartedAt === null || pod.metadata?.annotations?.[RESTARTED_AT_ANNOTATION] === restartedAt)
+    .filter((pod) => image === null || runsImage(pod, image))
     .sort((a, b) => (isoTime(b.metadata?.creationTimestamp) ?? '').localeCompare(isoTime(a.metadata?.creationTimestamp) ?? ''));
   const views = pods.map(progressPod);
   const failing = views.find((pod) => pod.containers.some((container) => container.reason !== null && PULL_WAITING_REASONS.has(container.reason)));

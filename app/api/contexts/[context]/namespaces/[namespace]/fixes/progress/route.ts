@@ -29,6 +29,6 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
     const query = Object.fromEntries(['kind', 'name', 'after', 'secret', 'restartedAt', 'container', 'image'].map((key) => [key, search.get(key)]));
     const input = parseInput(progressInput, { ...(await params), ...query });
     const image = input.container !== null && input.image !== null ? { container: input.container, image: input.image } : null;
-    return getFixProgress(input.context, input.namespace, input.kind, input.name, input.after, { secret: input.secret, restartedAt: input.restartedAt, image });
+    return getFixProgress(input.context, input.namespace, input.kind, input.name, input.after, input.secret, input.restartedAt, image);
   });
 }
