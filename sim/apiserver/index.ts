@@ -11,6 +11,7 @@ import { impersonatedIdentity } from './impersonation';
 import { forbiddenReason, isAllowed, isNonResourceAllowed, type Identity, type ResourceAttributes } from './rbac';
 import { parseRequestInfo, type RequestInfo } from './request-info';
 import { ListCache } from './list-cache';
+import { requestMetrics, type OpenWatches } from './metrics';
 import { AUTHORIZATION_GROUP, RESOURCE_TYPES } from './resources';
 import { ApiError, forbidden, methodNotAllowed, pathNotFound, unauthorized } from './status';
 import { serveWatch } from './watch';
@@ -18,12 +19,13 @@ import { serveWatch } from './watch';
 /**
  * The simulated kube-apiserver: HTTPS on 127.0.0.1, bearer-token authentication, impersonation, RBAC (the scenario
  * users' rules and the stored Roles and bindings), discovery, and REST
- * (with watch) over the object store. Every request is recorded in `requestLog` for the API-call budget tests.
+ * (with watch) over the object store. Every request is recorded in `requestLog` for the API-call budget tests,
+ * and counted at `/metrics` for clients outside the process (the benchmark).
  */
 export async function startApiServer(options: ApiServerOptions): Promise<RunningApiServer> {
   const requestLog: RunningApiServer['requestLog'] = [];
   const clock = options.clock ?? realClock;
-  const openWatches = new Set<() => void>();
+  const openWatches: OpenWatches = new Map();
   const usersByToken = new Map(options.users.map((user) => [user.token, user]));
   const lists = new ListCache(options.store, RESOURCE_TYPES.map((type) => type.resource));
 
@@ -35,7 +37,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
         return;
       }
       response.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-cache, private' });
-      response.end(JSON.stringify(body));
+      response.end(contentType.startsWith('text/plain') ? String(body) : JSON.stringify(body));
     };
     readBody(request)
       .then((body) => serve(request, response, body, respond))
@@ -54,6 +56,13 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       const identity = impersonatedIdentity(user, request.headersDistinct, options.store);
       const url = new URL(request.url ?? '/', 'https://127.0.0.1');
       const info = parseRequestInfo(request.method ?? 'GET', url.pathname, url.searchParams);
+      if (!info.isResourceRequest && info.path === '/metrics' && info.verb === 'get') {
+        if (!isNonResourceAllowed(identity, { verb: 'get', path: '/metrics' }, options.store)) {
+          throw new ApiError(403, 'Forbidden', `forbidden: User "${identity.username}" cannot get path "/metrics"`, {});
+        }
+        respond(200, requestMetrics(requestLog, openWatches), user, 'text/plain; version=0.0.4');
+        return;
+      }
       if (!info.isResourceRequest) {
         const document = nonResourceDocument(info, identity, options.store, serverAddress(server), request.headers.accept ?? '');
         respond(200, document.body, user, document.contentType);
@@ -79,7 +88,7 @@ export async function startApiServer(options: ApiServerOptions): Promise<Running
       if (resourceInfo.verb === 'watch') {
         const stop = serveWatch(resourceRequest, response, clock);
         requestLog.push({ method: request.method ?? 'GET', path: request.url ?? '/', user: user.name, status: 200 });
-        openWatches.add(stop);
+        openWatches.set(stop, resourceInfo.resource);
         response.on('close', () => openWatches.delete(stop));
         return;
       }
@@ -216,8 +225,8 @@ function serverAddress(server: Server): string {
   return `127.0.0.1:${address.port}`;
 }
 
-function closeServer(server: Server, openWatches: Set<() => void>): Promise<void> {
-  for (const stop of openWatches) stop();
+function closeServer(server: Server, openWatches: OpenWatches): Promise<void> {
+  for (const stop of openWatches.keys()) stop();
   openWatches.clear();
   return new Promise((resolve) => {
     server.close(() => resolve());
