@@ -42,6 +42,7 @@ async function main() {
     running.delete(handle);
     await handle.stop();
   };
+  let failure = null;
   try {
     results.demo = await measureDemo(options, path.join(work, 'demo'), cacheDir, own, release);
     for (const pods of options.sizes) {
@@ -49,12 +50,19 @@ async function main() {
       results.sizes.push(size.figures);
       if (size.service) results.service = size.service;
     }
+  } catch (error) {
+    failure = error;
   } finally {
     await Promise.all([...running].map((handle) => handle.stop()));
     rmSync(work, { recursive: true, force: true });
   }
   results.machine.loadEnd = load();
+  // What was measured before a failure is still worth printing: a long run should not lose it all.
   console.log(formatReport(results).join('\n'));
+  if (failure) {
+    console.error(`bench: stopped early: ${failure instanceof Error ? failure.message : String(failure)}`);
+    process.exitCode = 1;
+  }
 }
 
 /** The demo cluster: change-to-page latency only, where the issue measured the poll's 2 s. */
@@ -78,8 +86,9 @@ async function measureSize(options, pods, directory, cacheDir, own, release, isS
   progress(`${pods} pods: starting the simulator`);
   const sim = own(await startSimulator(root, { scenario: 'scale', pods, namespaces, directory }));
   const figures = { pods, kubectl: [], raw: [], cold: [], warm: [] };
-  // One unmeasured pass of each, so no round pays for a first connection or kubectl's discovery cache.
-  await timeKubectl(sim.kubeconfig, cacheDir);
+  // One unmeasured pass of each, so no round pays for a first connection or kubectl's discovery cache. Right after
+  // it starts, a large simulator is busy handing its pods to the kubelet: kubectl may time out, and is asked again.
+  await retried(() => timeKubectl(sim.kubeconfig, cacheDir), 3);
   await timeRawList(sim.api);
   for (let round = 1; round <= options.rounds; round += 1) {
     progress(`${pods} pods: round ${round} of ${options.rounds}`);
@@ -163,6 +172,18 @@ async function restAfterDrop(app, sim, options, enough) {
   return { rss: lowest, seconds: (lowestAt - dropped) / 1000 };
 }
 
+async function retried(attempt, times) {
+  for (let tried = 1; ; tried += 1) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (tried >= times) throw error;
+      progress(`retrying after: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+      await sleep(5_000);
+    }
+  }
+}
+
 function readOptions() {
   const { values } = parseArgs({
     options: {
@@ -194,8 +215,9 @@ function positive(flag, text) {
   return value;
 }
 
+/** `next build` when stale; its output goes to stderr with the progress. */
 function build() {
-  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-if-stale.mjs')], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(process.execPath, [path.join(root, 'scripts', 'build-if-stale.mjs')], { cwd: root, stdio: ['ignore', 2, 2] });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
 

@@ -47,10 +47,13 @@ export function judgeTargets(results) {
   const verdicts = {
     'warm-10k': service ? warmAt(service.pods) : null,
     'warm-50k': warmAt(50_000),
-    cold: verdict(
-      judged.every((size) => ratio(size, 'cold') <= 0.3),
-      judged.map((size) => `${fixed(ratio(size, 'cold'))}× at ${size.pods}`).join(', '),
-    ),
+    cold:
+      judged.length === 0
+        ? null
+        : verdict(
+            judged.every((size) => ratio(size, 'cold') <= 0.3),
+            judged.map((size) => `${fixed(ratio(size, 'cold'))}× at ${size.pods}`).join(', '),
+          ),
     'clients-p99': null,
     requests: null,
     'change-demo': results.demo ? verdict(percentile(results.demo.change, 95) <= 1000, `${ms(percentile(results.demo.change, 95))} ms`) : null,

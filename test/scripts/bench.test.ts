@@ -54,6 +54,10 @@ describe('the benchmark arithmetic', () => {
       'memory-drop': true,
     });
   });
+
+  it('judges nothing it has no figure for, as a run that stopped early', () => {
+    expect(judgeTargets({ sizes: [], demo: null, service: null }).map((target) => target.met)).toEqual(TARGETS.map(() => null));
+  });
 });
 
 describe('npm run bench -- --quick', () => {
