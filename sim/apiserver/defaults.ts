@@ -120,6 +120,11 @@ function defaultPodSpec(podSpec: Record<string, unknown>): void {
       });
     }
   }
+  // SetDefaults_ImageVolumeSource: the pull policy is defaulted from the reference as a container's is.
+  for (const volume of Array.isArray(podSpec.volumes) ? (podSpec.volumes as Record<string, unknown>[]) : []) {
+    const image = volume?.image as Record<string, unknown> | undefined;
+    if (image && typeof image === 'object' && image.reference) defaultFields(image, { pullPolicy: defaultImagePullPolicy(String(image.reference)) });
+  }
 }
 
 function defaultFields(target: Record<string, unknown>, defaults: Record<string, unknown>): void {

@@ -155,3 +155,35 @@ describe('create defaults', () => {
     expect(deployment.spec).toMatchObject({ replicas: 1, progressDeadlineSeconds: 600, strategy: { type: 'RollingUpdate' }, template: { spec: { dnsPolicy: 'ClusterFirst' } } });
   });
 });
+
+describe('image volumes (validateImageVolumeSource)', () => {
+  const volumePod = (image: Record<string, unknown>, mounts: { name: string }[] = [{ name: 'models' }]) =>
+    withSpec({ volumes: [{ name: 'models', image }], containers: [{ name: 'web', image: 'nginx:1.0', volumeMounts: mounts.map((mount) => ({ ...mount, mountPath: '/m' })) }] });
+
+  it('defaults the pull policy from the reference, as for a container image', () => {
+    const pinned = applyCreateDefaults('pods', volumePod({ reference: 'ghcr.io/acme/models:1.0' }));
+    const latest = applyCreateDefaults('pods', volumePod({ reference: 'ghcr.io/acme/models' }));
+    expect((pinned.spec as { volumes: { image: unknown }[] }).volumes[0]?.image).toEqual({ reference: 'ghcr.io/acme/models:1.0', pullPolicy: 'IfNotPresent' });
+    expect((latest.spec as { volumes: { image: unknown }[] }).volumes[0]?.image).toEqual({ reference: 'ghcr.io/acme/models', pullPolicy: 'Always' });
+    expect(validateObject('pods', pinned)).toEqual([]);
+  });
+
+  it('requires a reference and one of the three pull policies, with the real field paths and words', () => {
+    expect(validateObject('pods', volumePod({ pullPolicy: 'IfNotPresent' }))).toEqual([
+      { reason: 'FieldValueRequired', message: 'Required value', field: 'spec.volumes[0].image.reference' },
+    ]);
+    expect(validateObject('pods', volumePod({ reference: 'ghcr.io/acme/models:1.0', pullPolicy: 'Sometimes' }))).toEqual([
+      {
+        reason: 'FieldValueNotSupported',
+        message: 'Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"',
+        field: 'spec.volumes[0].image.pullPolicy',
+      },
+    ]);
+  });
+
+  it('refuses a mount of a volume the pod does not declare', () => {
+    expect(validateObject('pods', volumePod({ reference: 'ghcr.io/acme/models:1.0', pullPolicy: 'Always' }, [{ name: 'modles' }]))).toEqual([
+      { reason: 'FieldValueNotFound', message: 'Not found: "modles"', field: 'spec.containers[0].volumeMounts[0].name' },
+    ]);
+  });
+});

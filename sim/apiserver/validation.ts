@@ -144,6 +144,40 @@ function validatePodSpec(spec: Record<string, unknown>, path: string): StatusCau
       if (!container.image) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${path}.${key}[${index}].image` });
     });
   }
+  causes.push(...validateImageVolumes(spec, path));
+  return causes;
+}
+
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+
+/**
+ * `validateImageVolumeSource` (KEP-4639): a pod's image volume needs a reference and one of the three pull
+ * policies (`validatePullPolicy`, after defaulting); `validateVolumeMounts`: every mount names a declared volume.
+ */
+function validateImageVolumes(spec: Record<string, unknown>, path: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const volumes = list(spec.volumes);
+  volumes.forEach((volume, index) => {
+    if (!('image' in volume)) return;
+    const image = record(volume.image);
+    const field = `${path}.volumes[${index}].image`;
+    if (!image.reference) causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${field}.reference` });
+    const policy = image.pullPolicy;
+    if (policy === undefined || policy === '') causes.push({ reason: 'FieldValueRequired', message: 'Required value', field: `${field}.pullPolicy` });
+    else if (!PULL_POLICIES.includes(String(policy))) {
+      const supported = PULL_POLICIES.map((value) => `"${value}"`).join(', ');
+      causes.push({ reason: 'FieldValueNotSupported', message: `Unsupported value: "${String(policy)}": supported values: ${supported}`, field: `${field}.pullPolicy` });
+    }
+  });
+  const declared = new Set(volumes.map((volume) => volume.name));
+  for (const key of ['initContainers', 'containers']) {
+    list(spec[key]).forEach((container, index) => {
+      list(container.volumeMounts).forEach((mount, mountIndex) => {
+        if (declared.has(mount.name)) return;
+        causes.push({ reason: 'FieldValueNotFound', message: `Not found: "${String(mount.name ?? '')}"`, field: `${path}.${key}[${index}].volumeMounts[${mountIndex}].name` });
+      });
+    });
+  }
   return causes;
 }
 

@@ -1,11 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { waitUntil } from '../../test/support/wait';
 import { ManualClock } from '../clock';
 import type { PullOutcome } from '../contracts';
 import type { ObjectStore } from '../store';
 import { goDuration, startKubelet, type Kubelet } from './kubelet';
 import type { Condition, ContainerStatus, Pod } from './objects';
-import { clusterStore, createPod, denied, dockerConfigSecret, eventsFor, fakePuller, PULLED, type PullCall } from './testing/fixtures';
+import { clusterStore, createPod, denied, dockerConfigSecret, eventsFor, fakePuller, PULLED, untilOnClock, type PullCall } from './testing/fixtures';
 
 const running: Kubelet[] = [];
 afterEach(() => {
@@ -24,19 +23,8 @@ function start(store: ObjectStore, decide: (call: PullCall) => PullOutcome, back
   return puller;
 }
 
-/**
- * Lets the kubelet work until `check` holds: between two polls its pending work (a sync, the fake puller's
- * promise) finishes, and a poll that finds the check false moves the clock to the kubelet's next timer.
- */
 function until<T>(check: () => T | undefined | false, what: string): Promise<T> {
-  return waitUntil(
-    () => {
-      const value = check();
-      if (value === undefined || value === false) clock.advanceToNextTimer();
-      return value;
-    },
-    { what, intervalMs: 1 },
-  );
+  return untilOnClock(clock, check, what);
 }
 
 function pod(store: ObjectStore, name: string): Pod {

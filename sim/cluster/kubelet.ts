@@ -6,6 +6,7 @@ import { StoreError, type KubeObject, type ObjectStore, type StoreEvent } from '
 import { defaultPullPolicy } from './admission';
 import { lookupPullCredentials } from './credentials';
 import { EventRecorder } from './events';
+import { failedImageMounts, imageVolumesOf, type ImageVolumePull } from './image-volumes';
 import { timestamp, type Condition, type Container, type ContainerStatus, type Pod, type PodStatus } from './objects';
 
 export interface KubeletOptions {
@@ -50,6 +51,8 @@ interface ContainerRuntime {
   image?: string;
   imageID?: string;
   containerID?: string;
+  /** The image whose failed pull keeps a waiting container from starting: its own, or an image volume's. */
+  pulling?: string;
   /** When a run-to-completion container exits. */
   exitsAt?: number;
 }
@@ -78,6 +81,15 @@ interface BackOffEntry {
 type ContainerKind = 'init' | 'regular' | 'ephemeral';
 
 type EnsureResult = { ok: true; image: string; imageID: string } | { ok: false; reason: string; message: string };
+
+/** One image for the image manager: a container's, or an image volume's (whose events have no field path). */
+interface ImageToEnsure {
+  image: string;
+  policy: 'Always' | 'IfNotPresent' | 'Never';
+  fieldPath?: string;
+}
+
+type ImageVolumePulls = () => Promise<Map<string, ImageVolumePull>>;
 
 class SimKubelet implements Kubelet {
   private readonly store: ObjectStore;
@@ -254,6 +266,10 @@ class SimKubelet implements Kubelet {
     const now = this.clock.now();
     let pullSecrets: KubeObject[] | null = null;
     const secrets = (): KubeObject[] => (pullSecrets ??= this.pullSecrets(pod));
+    // SyncPod ensures the image volumes once, before it starts any container (getImageVolumes).
+    const synced = pod;
+    let volumePulls: Promise<Map<string, ImageVolumePull>> | null = null;
+    const imageVolumePulls: ImageVolumePulls = () => (volumePulls ??= this.ensureImageVolumes(synced, runtime, secrets));
 
     let initialized = true;
     for (const container of pod.spec.initContainers ?? []) {
@@ -268,7 +284,7 @@ class SimKubelet implements Kubelet {
         }
         break;
       }
-      await this.startContainer(pod, runtime, 'init', container, secrets);
+      await this.startContainer(pod, runtime, 'init', container, secrets, imageVolumePulls);
       break;
     }
 
@@ -282,7 +298,7 @@ class SimKubelet implements Kubelet {
             if (kind === 'regular' && pod.spec.restartPolicy !== 'Always') this.finishIfDue(pod, runtime, kind, container, now);
             continue;
           }
-          await this.startContainer(pod, runtime, kind, container, secrets);
+          await this.startContainer(pod, runtime, kind, container, secrets, imageVolumePulls);
         }
       }
     }
@@ -336,13 +352,30 @@ class SimKubelet implements Kubelet {
     return found;
   }
 
-  private async startContainer(pod: Pod, runtime: PodRuntime, kind: ContainerKind, container: Container, secrets: () => KubeObject[]): Promise<void> {
+  private async startContainer(
+    pod: Pod,
+    runtime: PodRuntime,
+    kind: ContainerKind,
+    container: Container,
+    secrets: () => KubeObject[],
+    imageVolumePulls: ImageVolumePulls,
+  ): Promise<void> {
     const key = containerKey(kind, container.name);
     const fieldPath = fieldPathOf(kind, container.name);
     const recorder = this.recorder(pod);
-    const result = await this.ensureImage(pod, runtime, container, fieldPath, secrets);
+    // "We fail late here to populate the ErrImagePull and ImagePullBackOff correctly to the end user": a failed
+    // image volume fails each container that mounts it, before its own image is ensured.
+    const failedMounts = failedImageMounts(container, await imageVolumePulls());
+    for (const failed of failedMounts) recorder.record(pod, { type: 'Warning', reason: 'Failed', message: `Error: ${failed.reason}`, fieldPath });
+    const lastFailed = failedMounts.at(-1);
+    if (lastFailed) {
+      runtime.containers.set(key, { state: 'waiting', reason: lastFailed.reason, message: lastFailed.message, pulling: lastFailed.image });
+      return;
+    }
+    const image = container.image ?? '';
+    const result = await this.ensureImage(pod, runtime, { image, policy: container.imagePullPolicy ?? defaultPullPolicy(image), fieldPath }, secrets);
     if (!result.ok) {
-      runtime.containers.set(key, { state: 'waiting', reason: result.reason, message: result.message });
+      runtime.containers.set(key, { state: 'waiting', reason: result.reason, message: result.message, pulling: image });
       recorder.record(pod, { type: 'Warning', reason: 'Failed', message: `Error: ${result.reason}`, fieldPath });
       return;
     }
@@ -368,10 +401,22 @@ class SimKubelet implements Kubelet {
     state.finishedAt = timestamp(now);
   }
 
-  /** `imageManager.EnsureImageExists` for one container. */
-  private async ensureImage(pod: Pod, runtime: PodRuntime, container: Container, fieldPath: string, secrets: () => KubeObject[]): Promise<EnsureResult> {
+  /**
+   * `getImageVolumes`: each image volume's image ensured by the image manager with the pod's pull secrets, its
+   * events recorded on the pod itself (`ref.GetReference(pod)`: no field path); a failure is kept per volume.
+   */
+  private async ensureImageVolumes(pod: Pod, runtime: PodRuntime, secrets: () => KubeObject[]): Promise<Map<string, ImageVolumePull>> {
+    const pulls = new Map<string, ImageVolumePull>();
+    for (const volume of imageVolumesOf(pod)) {
+      const result = await this.ensureImage(pod, runtime, { image: volume.reference, policy: volume.pullPolicy }, secrets);
+      pulls.set(volume.name, result.ok ? { ok: true } : { ok: false, reason: result.reason, message: result.message, image: volume.reference });
+    }
+    return pulls;
+  }
+
+  /** `imageManager.EnsureImageExists` for one image: a container's or an image volume's. */
+  private async ensureImage(pod: Pod, runtime: PodRuntime, { image, policy, fieldPath }: ImageToEnsure, secrets: () => KubeObject[]): Promise<EnsureResult> {
     const recorder = this.recorder(pod);
-    const image = container.image ?? '';
     const quoted = goQuote(image);
     let ref: ImageRef;
     try {
@@ -382,7 +427,6 @@ class SimKubelet implements Kubelet {
       recorder.record(pod, { type: 'Warning', reason: 'InspectFailed', message, fieldPath });
       return { ok: false, reason: 'InvalidImageName', message };
     }
-    const policy = container.imagePullPolicy ?? defaultPullPolicy(image);
     const images = this.nodeImages.get(runtime.nodeName ?? '') ?? new Map<string, string>();
     const present = images.get(ref.normalized);
     if (policy !== 'Always' && present !== undefined) {
@@ -448,7 +492,7 @@ class SimKubelet implements Kubelet {
       if (state.reason === 'ErrImagePull' || state.reason === 'RegistryUnavailable') {
         next = Math.min(next, Math.min(this.options.backoffMs / 4, 500));
       } else if (state.reason === 'ImagePullBackOff') {
-        const image = containerImage(pod, kindOfKey(key), nameOfKey(key));
+        const image = state.pulling ?? containerImage(pod, kindOfKey(key), nameOfKey(key));
         const entry = this.backOff.get(`${runtime.uid}_${image}`);
         if (entry) next = Math.min(next, entry.lastFailureAt + entry.durationMs - now);
       }

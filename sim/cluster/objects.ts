@@ -16,6 +16,20 @@ export interface Container {
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
   resources?: Record<string, unknown>;
+  volumeMounts?: VolumeMount[];
+  [key: string]: unknown;
+}
+
+export interface VolumeMount {
+  name: string;
+  mountPath?: string;
+  readOnly?: boolean;
+}
+
+/** A pod volume; only the image source (KEP-4639) matters to image pulls. */
+export interface Volume {
+  name: string;
+  image?: { reference?: string; pullPolicy?: 'Always' | 'IfNotPresent' | 'Never' };
   [key: string]: unknown;
 }
 
@@ -27,6 +41,7 @@ export interface PodSpec {
   initContainers?: Container[];
   containers: Container[];
   ephemeralContainers?: Container[];
+  volumes?: Volume[];
   restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   [key: string]: unknown;
 }

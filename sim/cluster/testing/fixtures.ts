@@ -1,3 +1,5 @@
+import { waitUntil } from '../../../test/support/wait';
+import type { ManualClock } from '../../clock';
 import type { PullCredential, PullImage, PullOutcome } from '../../contracts';
 import { nodeObject, type ScenarioNode } from '../../scenario';
 import { ObjectStore, type KubeObject } from '../../store';
@@ -65,4 +67,19 @@ export function denied(image: string): PullOutcome {
 
 export function eventsFor(store: ObjectStore, podName: string): KubeObject[] {
   return store.list('events', 'default').filter((event) => (event.involvedObject as { name?: string }).name === podName);
+}
+
+/**
+ * Lets a kubelet on a manual clock work until `check` holds: between two polls its pending work (a sync, the fake
+ * puller's promise) finishes, and a poll that finds the check false moves the clock to the kubelet's next timer.
+ */
+export function untilOnClock<T>(clock: ManualClock, check: () => T | undefined | false, what: string): Promise<T> {
+  return waitUntil(
+    () => {
+      const value = check();
+      if (value === undefined || value === false) clock.advanceToNextTimer();
+      return value;
+    },
+    { what, intervalMs: 1 },
+  );
 }
