@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decidePullVerdict, type PullFacts } from './pull-verdict';
-import { missingImageCaveat, verdictInContext } from './verdict-context';
+import { debugNewestPodCommand, missingImageCaveat, verdictInContext } from './verdict-context';
 
 const facts = (overrides: Partial<PullFacts> = {}): PullFacts => ({
   cause: 'unauthorized',
@@ -88,4 +88,35 @@ describe('missingImageCaveat', () => {
       expect(missingImageCaveat(registry)).toBeNull();
     },
   );
+});
+
+describe('verdictInContext with the debugged pod known', () => {
+  const pod = { namespace: 'debugging', name: 'checkout-7d9f-abcde', labels: { app: 'checkout', 'pod-template-hash': '7d9f' } };
+
+  it('ends the fix with the kubectl debug command for the workload\'s newest pod', () => {
+    const regular = decidePullVerdict(facts({ namespaceMatchingSecrets: ['team-creds'] }));
+    const ephemeral = verdictInContext(regular, { containerType: 'ephemeral', registry: 'registry.example.com:5000', name: 'debugger', image: 'registry.example.com:5000/team/debug-tools:1.0', pod });
+    expect(ephemeral.fix).toMatch(/debug one of the workload's new pods, which carry the secret\. To debug the newest: /);
+    expect(ephemeral.fix.endsWith(
+      `kubectl -n debugging debug "pod/$(kubectl -n debugging get pods -l app=checkout --sort-by=.metadata.creationTimestamp -o jsonpath='{.items[-1:].metadata.name}')" --image=registry.example.com:5000/team/debug-tools:1.0 -c debugger --attach=false`,
+    )).toBe(true);
+  });
+
+  it('names a bare pod by its name, and quotes what the shell would split', () => {
+    expect(debugNewestPodCommand({ namespace: 'ops', name: 'toolbox', labels: {} }, 'ghcr.io/acme/debug tools', 'dbg')).toBe(
+      "kubectl -n ops debug pod/toolbox --image='ghcr.io/acme/debug tools' -c dbg --attach=false",
+    );
+  });
+});
+
+describe('verdictInContext for an image volume', () => {
+  it('says the volume is pulled with the pod\'s pull secrets before the containers that mount it', () => {
+    const regular = decidePullVerdict(facts());
+    const volume = verdictInContext(regular, { containerType: 'image-volume', registry: 'registry.example.com:5000', name: 'models' });
+    expect(volume.code).toBe('missing-secret');
+    expect(volume.fix).toBe(regular.fix);
+    expect(volume.explanation).toBe(
+      `${regular.explanation} The image is mounted as image volume models: the kubelet pulls it with the pod's pull secrets, like a container image, before it starts the containers that mount it, and they wait with its error until it is pulled.`,
+    );
+  });
 });

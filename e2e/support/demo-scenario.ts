@@ -53,6 +53,9 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   { namespace: 'store-back', workload: 'checkout', container: 'checkout', verdict: 'credentials-rejected' },
   // GitOps: Argo CD tracks the Deployment; the fix form warns that a live patch would be reverted.
   { namespace: 'team-gitops', workload: 'storefront', container: 'storefront', verdict: 'missing-secret' },
+  // Image volumes: `container` is the volume's name.
+  { namespace: 'volumes', workload: 'model-server', container: 'models', verdict: 'missing-secret' },
+  { namespace: 'volumes', workload: 'docs-site', container: 'docs', verdict: 'tag-not-found' },
 ];
 
 /**

@@ -1,17 +1,19 @@
 import 'server-only';
 
-import type { CoreV1Event } from '@kubernetes/client-node';
-import type { ImageProblem, ImageRef, PullFailureCause, VerdictSummary } from '../api/types';
+import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { ContainerType, ImageProblem, ImageRef, PullFailureCause, VerdictSummary } from '../api/types';
 import { classifyPullFailure } from '../diagnosis';
 import { ImageRefError, parseImageRef } from '../image-ref';
 import { decidePullVerdict } from '../pull-verdict';
-import { verdictInContext } from '../verdict-context';
+import { verdictInContext, type DebugTarget } from '../verdict-context';
 import { imageCredentials, type ImageCredentials, type PodCredentials } from './credentials';
 import { MISSING_PULL_SECRET_EVENT } from './pull-waits';
 
 export interface ContainerPull {
-  /** Which of the pod's containers: a debug (ephemeral) container's fixes differ. */
-  containerType: 'init' | 'regular' | 'ephemeral';
+  /** The container's name, or the image volume's. */
+  name: string;
+  /** Which part of the pod: a debug (ephemeral) container's fixes differ, an image volume's wording does. */
+  containerType: ContainerType;
   /** The image as the spec writes it. */
   imageInput: string;
   /** The waiting reason (or the warning event's reason). */
@@ -19,6 +21,8 @@ export interface ContainerPull {
   message: string;
   /** The kubelet's latest pull error event for this container, when the waiting message is only "Back-off". */
   eventMessage?: string | null;
+  /** The pod (debugTarget), for the kubectl command a debug container's fix ends with. */
+  pod?: DebugTarget;
 }
 
 export interface ContainerFinding {
@@ -49,9 +53,17 @@ export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentia
   const { code, title, explanation, fix, secretName, partial } = verdictInContext(decided, {
     containerType: pull.containerType,
     registry: image?.registry ?? '',
+    name: pull.name,
+    image: pull.imageInput,
+    ...(pull.pod ? { pod: pull.pod } : {}),
   });
   const verdict = { code, title, explanation, fix, secretName, partial };
   return { image, imageError: parsed.error, cause, verdict, credentials: forImage };
+}
+
+/** Where a debug container's pod is, for the command that debugs its workload's newest pod. */
+export function debugTarget(pod: V1Pod): DebugTarget {
+  return { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', labels: pod.metadata?.labels ?? {} };
 }
 
 /** The string the kubelet looks credentials up with: the normalized repository, no tag or digest. */
@@ -87,12 +99,26 @@ function verdictCause(pull: ContainerPull, cause: PullFailureCause, credentials:
   return pull.reason === MISSING_PULL_SECRET_EVENT && cause === 'unknown' && confirmedMissing ? 'unauthorized' : cause;
 }
 
-/** The newest "Failed to pull image" event about this container, if any. */
-export function latestPullError(events: CoreV1Event[], pod: string, container: string): string | null {
+/** What a pull error event is looked up for: a container by its field path, an image volume by its image. */
+export interface PullSubject {
+  name: string;
+  containerType: ContainerType;
+  image: string;
+}
+
+/**
+ * The newest "Failed to pull image" event about this container or image volume, if any. The kubelet records an
+ * image volume's pull events on the pod itself, without a field path (`getImageVolumes` passes the pod's
+ * reference to the image manager), so those are told apart by the image they name.
+ */
+export function latestPullError(events: CoreV1Event[], pod: string, subject: PullSubject): string | null {
+  const volumeEvent = `Failed to pull image ${JSON.stringify(subject.image)}`;
   let latest: { at: number; message: string } | null = null;
   for (const event of events) {
     if (event.involvedObject.name !== pod || event.reason !== 'Failed') continue;
-    if (containerOfFieldPath(event.involvedObject.fieldPath) !== container) continue;
+    if (subject.containerType === 'image-volume') {
+      if (event.involvedObject.fieldPath || !event.message?.startsWith(volumeEvent)) continue;
+    } else if (containerOfFieldPath(event.involvedObject.fieldPath) !== subject.name) continue;
     if (!event.message?.startsWith('Failed to pull image')) continue;
     const at = Date.parse(String(event.lastTimestamp ?? event.eventTime ?? event.firstTimestamp ?? ''));
     if (!latest || (Number.isFinite(at) ? at : 0) >= latest.at) latest = { at: Number.isFinite(at) ? at : 0, message: event.message };

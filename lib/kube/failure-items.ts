@@ -3,7 +3,7 @@ import 'server-only';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { PullFailure } from '../api/types';
 import { podCredentials } from './credentials';
-import { containerOfFieldPath, diagnoseContainer, latestPullError } from './diagnose';
+import { containerOfFieldPath, debugTarget, diagnoseContainer, latestPullError } from './diagnose';
 import type { NamespaceReads } from './namespace-reads';
 import { resolveOwners, workloadKey } from './owners';
 import { MISSING_PULL_SECRET_EVENT, podContainers, pullWaits, type PullWait } from './pull-waits';
@@ -66,11 +66,13 @@ function pullFailure(
   const credentials = podCredentials(pod, read.credentials);
   const finding = diagnoseContainer(
     {
+      name: wait.container,
       containerType: wait.containerType,
       imageInput: wait.image,
       reason: wait.reason,
       message: wait.message,
-      eventMessage: latestPullError(read.events ?? [], name, wait.container),
+      eventMessage: latestPullError(read.events ?? [], name, { name: wait.container, containerType: wait.containerType, image: wait.image }),
+      pod: debugTarget(pod),
     },
     credentials,
   );

@@ -6,7 +6,8 @@ import { cacheRegistry } from './cache';
 import { cachedNamespaceReads, cachedSecretsElsewhere } from './cache/failures-from-lists';
 import { clientsFor } from './config';
 import { imageCredentials, podCredentials, type NamespaceCredentials, type PodCredentials } from './credentials';
-import { containerOfFieldPath, credentialLookup, diagnoseContainer, latestPullError, parseImage } from './diagnose';
+import type { DebugTarget } from '../verdict-context';
+import { containerOfFieldPath, credentialLookup, debugTarget, diagnoseContainer, latestPullError, parseImage } from './diagnose';
 import { readNamespace } from './namespace-reads';
 import { resolveOwners } from './owners';
 import { PULL_WAITING_REASONS, podContainers, type PodContainer } from './pull-waits';
@@ -38,7 +39,7 @@ export async function getPodDiagnosis(
   const credentials = podCredentials(pod, reads.credentials);
   const events = (reads.events ?? []).filter((event) => isAbout(event, pod));
   const chain = resolveOwners(pod, reads.owners);
-  const containers = podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name));
+  const containers = podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name, debugTarget(pod)));
   const refused = containers.some((container) => container.cause === 'unauthorized');
   const elsewhere = refused && verificationEnabled() ? (cached ? cachedSecretsElsewhere(cached) : await readSecretsElsewhere(clients)) : null;
 
@@ -83,10 +84,11 @@ function containerDiagnosis(
   credentials: PodCredentials,
   events: CoreV1Event[],
   pod: string,
+  target: DebugTarget,
 ): ContainerDiagnosis {
   const state = container.status?.state;
   const waiting = state?.waiting;
-  const failing = waiting?.reason !== undefined && PULL_WAITING_REASONS.has(waiting.reason);
+  const failing = container.blockedBy === null && waiting?.reason !== undefined && PULL_WAITING_REASONS.has(waiting.reason);
   const base = {
     name: container.name,
     containerType: container.containerType,
@@ -99,11 +101,13 @@ function containerDiagnosis(
   if (failing) {
     const finding = diagnoseContainer(
       {
+        name: container.name,
         containerType: container.containerType,
         imageInput: container.image,
         reason: waiting.reason ?? '',
         message: waiting.message ?? '',
-        eventMessage: latestPullError(events, pod, container.name),
+        eventMessage: latestPullError(events, pod, container),
+        pod: target,
       },
       credentials,
     );

@@ -91,3 +91,62 @@ describe('podContainers', () => {
     ]);
   });
 });
+
+describe('image volumes', () => {
+  const MODELS = 'ghcr.io/acme/models:1.0';
+  const refused = `failed to pull and unpack image "${MODELS}": failed to resolve reference "${MODELS}": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed`;
+
+  function volumePod(statuses: ReturnType<typeof waiting>[]): V1Pod {
+    return {
+      metadata: { name: 'inference-1', namespace: 'ml' },
+      spec: {
+        volumes: [
+          { name: 'models', image: { reference: MODELS, pullPolicy: 'IfNotPresent' } },
+          { name: 'cache', emptyDir: {} },
+        ],
+        containers: [
+          { name: 'server', image: 'nginx:1.27', volumeMounts: [{ name: 'cache', mountPath: '/c' }, { name: 'models', mountPath: '/models' }] },
+          { name: 'loader', image: 'busybox:1.36', volumeMounts: [{ name: 'models', mountPath: '/models' }] },
+          { name: 'sidecar', image: 'ghcr.io/acme/proxy:1.2' },
+        ],
+      },
+      status: { phase: 'Pending', containerStatuses: statuses },
+    };
+  }
+
+  it('lists a failed image volume once, as the volume, with the wait of the containers that mount it', () => {
+    const pod = volumePod([waiting('server', 'ErrImagePull', refused), waiting('loader', 'ErrImagePull', refused), waiting('sidecar', 'ContainerCreating')]);
+    expect(pullWaits(pod)).toEqual([{ container: 'models', containerType: 'image-volume', image: MODELS, reason: 'ErrImagePull', message: refused }]);
+    const entries = podContainers(pod).map((container) => [container.name, container.containerType, container.blockedBy, container.imagePullPolicy]);
+    expect(entries).toEqual([
+      ['server', 'regular', 'models', null],
+      ['loader', 'regular', 'models', null],
+      ['sidecar', 'regular', null, null],
+      ['models', 'image-volume', null, 'IfNotPresent'],
+    ]);
+  });
+
+  it('knows the volume in the back-off message and in every runtime\'s words', () => {
+    for (const message of [
+      `Back-off pulling image "${MODELS}": ErrImagePull: ${refused}`,
+      `unable to pull image: initializing source docker://${MODELS}: reading manifest 1.0 in ghcr.io/acme/models: manifest unknown`,
+      `rpc error: code = Unknown desc = Error response from daemon: pull access denied for ghcr.io/acme/models, repository does not exist or may require 'docker login'`,
+      `Container image "${MODELS}" is not present with pull policy of Never`,
+    ]) {
+      expect(pullWaits(volumePod([waiting('loader', 'ImagePullBackOff', message)])).map((wait) => wait.container), message).toEqual(['models']);
+    }
+  });
+
+  it('keeps a container\'s wait its own when the message is about its own image', () => {
+    const own = 'failed to pull and unpack image "docker.io/library/busybox:1.36": not found';
+    expect(pullWaits(volumePod([waiting('loader', 'ErrImagePull', own)]))).toEqual([
+      { container: 'loader', containerType: 'regular', image: 'busybox:1.36', reason: 'ErrImagePull', message: own },
+    ]);
+  });
+
+  it('lists no volume when no container that mounts it waits on a pull', () => {
+    const pod = volumePod([waiting('sidecar', 'ErrImagePull', 'failed to pull and unpack image "ghcr.io/acme/proxy:1.2": denied')]);
+    expect(pullWaits(pod).map((wait) => wait.container)).toEqual(['sidecar']);
+    expect(podContainers(pod).find((container) => container.name === 'models')?.status).toBeNull();
+  });
+});

@@ -24,7 +24,8 @@ export interface LiveState {
   notice: string | null;
 }
 
-export type ContainerType = 'init' | 'regular' | 'ephemeral';
+/** Which part of the pod pulls the image: an image volume (KEP-4639) is pulled like a container image. */
+export type ContainerType = 'init' | 'regular' | 'ephemeral' | 'image-volume';
 
 /**
  * The kubelet's waiting reasons for a pull, plus the kubelet's warning event for a referenced secret it could
