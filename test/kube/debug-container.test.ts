@@ -1,8 +1,13 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
+import { getFixOptions } from '../../lib/kube/fix/options';
+import { runFix } from '../../lib/kube/fix/run';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { startSim, type RunningSim } from '../../sim/testing';
+import { followFix } from '../support/follow-fix';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -135,4 +140,43 @@ describe('the fix that works on this pod: a debug image its pull secrets can pul
     const failures = await listPullFailures('sim-admin', NAMESPACE);
     expect(failures.items.filter((item) => item.container === 'debugger-2')).toEqual([]);
   }, 40_000);
+});
+
+describe('the fix that works for the workload: attach the secret, then debug one of its new pods', () => {
+  let command = '';
+
+  it('offers attaching ghcr-creds to the Deployment, and ends the verdict with the kubectl command for its newest pod', async () => {
+    const failures = await listPullFailures('sim-admin', NAMESPACE);
+    const item = failures.items.find((candidate) => candidate.pod === podName && candidate.container === 'debugger');
+    const fix = item?.verdict.fix ?? '';
+    const hint = /To debug the newest: (kubectl .*)$/.exec(fix);
+    expect(hint?.[1], fix).toBe(
+      `kubectl -n ${NAMESPACE} debug "pod/$(kubectl -n ${NAMESPACE} get pods -l app=checkout --sort-by=.metadata.creationTimestamp -o jsonpath='{.items[-1:].metadata.name}')" --image=${PRIVATE_DEBUG_IMAGE} -c debugger --attach=false`,
+    );
+    command = hint?.[1] ?? '';
+    const options = await getFixOptions('sim-admin', NAMESPACE, podName, 'debugger');
+    expect(options.workload).toEqual({ kind: 'Deployment', name: 'checkout' });
+    expect(options.sources.existing.map((choice) => choice.name)).toContain('ghcr-creds');
+  });
+
+  it('attaches ghcr-creds to the Deployment; the command then debugs the new pod, whose debug container runs', async () => {
+    const response = await runFix('sim-admin', NAMESPACE, { mode: 'apply', pod: podName, container: 'debugger', source: { kind: 'existing', name: 'ghcr-creds' }, target: { kind: 'workload' } });
+    expect(response.applied, JSON.stringify(response.steps)).toBe(true);
+    const progress = await followFix('sim-admin', NAMESPACE, response);
+    expect(progress.failure).toBeNull();
+    const newPod = progress.pods[0]?.name ?? '';
+    expect(newPod).not.toBe(podName);
+    // Only the new pod is left once the rollout ends, so the command's "newest" is the new pod.
+    await expect.poll(async () => (await sim.kubectl(['get', 'pods', '-n', NAMESPACE, '-l', 'app=checkout', '-o', 'name'])).stdout.trim(), { timeout: 30_000, interval: 250 }).toBe(`pod/${newPod}`);
+
+    await promisify(execFile)('sh', ['-c', command], { env: { ...process.env, KUBECONFIG: sim.kubeconfig }, timeout: 60_000 });
+    await expect
+      .poll(async () => {
+        const pod = (JSON.parse((await sim.kubectl(['get', 'pod', newPod, '-n', NAMESPACE, '-o', 'json'])).stdout) as PodJson);
+        return ephemeralState(pod, 'debugger')?.running !== undefined;
+      }, { timeout: 30_000, interval: 250 })
+      .toBe(true);
+    const failures = await listPullFailures('sim-admin', NAMESPACE);
+    expect(failures.items.filter((item) => item.pod === newPod)).toEqual([]);
+  }, 120_000);
 });

@@ -3,9 +3,9 @@ import type { PullFailure } from '../../lib/api/types';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { getFixOptions } from '../../lib/kube/fix/options';
-import { getFixProgress } from '../../lib/kube/fix/progress';
 import { runFix } from '../../lib/kube/fix/run';
 import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { followFix } from '../support/follow-fix';
 import { waitUntil } from '../support/wait';
 import { pointAppAtCluster } from '../support/app-cluster';
 
@@ -73,15 +73,7 @@ describe('an image volume whose image is private and the pod has no secret', () 
       target: { kind: 'workload' },
     });
     expect(response.applied).toBe(true);
-    const follow = response.follow;
-    if (!follow) throw new Error(`nothing to follow: ${JSON.stringify(response.steps)}`);
-    const progress = await waitUntil(
-      async () => {
-        const last = await getFixProgress('sim-admin', NAMESPACE, follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
-        return (last.failure || last.pods[0]?.phase === 'Running') && last;
-      },
-      { what: 'the new model-server pod to run', timeoutMs: 40_000, intervalMs: 500 },
-    );
+    const progress = await followFix('sim-admin', NAMESPACE, response);
     expect(progress.failure).toBeNull();
     expect(progress.pods[0]?.phase).toBe('Running');
   }, 90_000);
