@@ -366,3 +366,16 @@ function peelWrappers(line: string): string {
     detail = rest;
   }
 }
+
+/**
+ * Whether a kubelet of this version (node status `nodeInfo.kubeletVersion`, "v1.35.2") verifies the credentials
+ * of images already on the node (KEP-2535): `KubeletEnsureSecretPulledImages` is beta and on by default from
+ * Kubernetes 1.35. Its `imagePullCredentialsVerificationPolicy` decides which images (default
+ * `NeverVerifyPreloadedImages`: every image the kubelet pulled with credentials, none it did not pull).
+ */
+export function verifiesCachedImages(kubeletVersion: string | null | undefined): boolean {
+  const match = /^v?(\d+)\.(\d+)/.exec(kubeletVersion ?? '');
+  if (!match) return false;
+  const [major, minor] = [Number(match[1]), Number(match[2])];
+  return major > 1 || (major === 1 && minor >= 35);
+}

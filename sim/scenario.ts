@@ -27,6 +27,10 @@ export interface ScenarioNode {
   /** Images already on the node, as the kubelet's normalized names: `registry.k8s.io/pause:3.10`. */
   images?: string[];
   architecture?: string;
+  /** The kubelet's version (`v1.35.0`): from 1.35 it verifies the credentials of cached images (KEP-2535). */
+  kubeletVersion?: string;
+  /** A NoSchedule taint keeps the scheduler's pods off the node; pods that name it in spec.nodeName still run there. */
+  noSchedule?: boolean;
 }
 
 export interface ScaleOptions {
@@ -71,6 +75,8 @@ function readHeader(value: unknown): Omit<Scenario, 'objects' | 'users' | 'name'
       name: text(fields.name, `nodes[${i}].name`),
       ...(fields.images === undefined ? {} : { images: list(fields.images, `nodes[${i}].images`).map((image, j) => text(image, `nodes[${i}].images[${j}]`)) }),
       ...(fields.architecture === undefined ? {} : { architecture: text(fields.architecture, `nodes[${i}].architecture`) }),
+      ...(fields.kubeletVersion === undefined ? {} : { kubeletVersion: text(fields.kubeletVersion, `nodes[${i}].kubeletVersion`) }),
+      ...(fields.noSchedule === undefined ? {} : { noSchedule: fields.noSchedule === true }),
     };
   });
   if (nodes.length === 0) throw new ScenarioError('nodes: a scenario needs at least one node');
@@ -280,7 +286,11 @@ export function nodeObject(node: ScenarioNode, index: number): KubeObject {
         'kubernetes.io/os': 'linux',
       },
     },
-    spec: { podCIDR: `10.244.${index}.0/24`, podCIDRs: [`10.244.${index}.0/24`] },
+    spec: {
+      podCIDR: `10.244.${index}.0/24`,
+      podCIDRs: [`10.244.${index}.0/24`],
+      ...(node.noSchedule ? { taints: [{ key: 'pullfix.dev/dedicated', value: node.name, effect: 'NoSchedule' }] } : {}),
+    },
     status: {
       conditions: [
         { type: 'MemoryPressure', status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
@@ -300,8 +310,8 @@ export function nodeObject(node: ScenarioNode, index: number): KubeObject {
         osImage: 'Debian GNU/Linux 12 (bookworm)',
         kernelVersion: '6.1.0-sim',
         containerRuntimeVersion: 'containerd://1.7.24',
-        kubeletVersion: 'v1.32.0',
-        kubeProxyVersion: 'v1.32.0',
+        kubeletVersion: node.kubeletVersion ?? 'v1.32.0',
+        kubeProxyVersion: node.kubeletVersion ?? 'v1.32.0',
         machineID: '',
         systemUUID: '',
         bootID: '',

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { verifiesCachedImages } from '../../lib/diagnosis';
 import { goQuote, ImageRefError, parseImageRef, type ImageRef } from '../../lib/image-ref';
 import { realClock, type Clock, type ClockTimer } from '../clock';
 import type { PullImage, PullOutcome } from '../contracts';
@@ -7,6 +8,7 @@ import { defaultPullPolicy } from './admission';
 import { lookupPullCredentials } from './credentials';
 import { EventRecorder } from './events';
 import { failedImageMounts, imageVolumesOf, type ImageVolumePull } from './image-volumes';
+import { presentedSecrets, PulledImageRecords } from './pulled-images';
 import { timestamp, type Condition, type Container, type ContainerStatus, type Pod, type PodStatus } from './objects';
 
 export interface KubeletOptions {
@@ -97,6 +99,7 @@ class SimKubelet implements Kubelet {
   private readonly pods = new Map<string, PodRuntime>();
   private readonly backOff = new Map<string, BackOffEntry>();
   private readonly nodeImages = new Map<string, Map<string, string>>();
+  private readonly pulledRecords = new Map<string, PulledImageRecords>();
   private readonly recorders = new Map<string, EventRecorder>();
   private readonly scheduler: EventRecorder;
   private unsubscribe: (() => void) | null = null;
@@ -307,9 +310,12 @@ class SimKubelet implements Kubelet {
     this.scheduleNext(runtime, pod);
   }
 
-  /** The scheduler's part: the Ready node running the fewest pods. */
+  /** The scheduler's part: the Ready node whose NoSchedule taints the pod tolerates, running the fewest pods. */
   private bind(pod: Pod): Pod | undefined {
-    const nodes = this.store.list('nodes').filter(isNodeReady).map((node) => node.metadata.name);
+    const nodes = this.store
+      .list('nodes')
+      .filter((node) => isNodeReady(node) && toleratesNoSchedule(pod, node))
+      .map((node) => node.metadata.name);
     if (nodes.length === 0) return undefined;
     const load = new Map(nodes.map((name) => [name, 0]));
     for (const runtime of this.pods.values()) {
@@ -429,10 +435,21 @@ class SimKubelet implements Kubelet {
     }
     const images = this.nodeImages.get(runtime.nodeName ?? '') ?? new Map<string, string>();
     const present = images.get(ref.normalized);
+    const repository = `${ref.registry}/${ref.repository}`;
+    const node = runtime.nodeName ?? '';
+    const verifying = verifiesCachedImages(this.kubeletVersion(node));
     if (policy !== 'Always' && present !== undefined) {
-      recorder.record(pod, { type: 'Normal', reason: 'Pulled', message: `Container image ${quoted} already present on machine`, fieldPath });
-      return { ok: true, image: ref.normalized, imageID: present };
+      if (!verifying) {
+        recorder.record(pod, { type: 'Normal', reason: 'Pulled', message: `Container image ${quoted} already present on machine`, fieldPath });
+        return { ok: true, image: ref.normalized, imageID: present };
+      }
+      if (!this.recordsOf(node).mustAttemptPull(present, repository, presentedSecrets(secrets(), repository))) {
+        recorder.record(pod, { type: 'Normal', reason: 'Pulled', message: `Container image ${quoted} already present on machine and can be accessed by the pod`, fieldPath });
+        return { ok: true, image: ref.normalized, imageID: present };
+      }
     }
+    // imageNotPresentOnNeverPolicyError: an image present but not permitted is reported as not present, so a pod
+    // cannot learn that an image it may not use is on the node.
     if (policy === 'Never') {
       const message = `Container image ${quoted} is not present with pull policy of Never`;
       recorder.record(pod, { type: 'Warning', reason: 'ErrImageNeverPull', message, fieldPath });
@@ -461,7 +478,9 @@ class SimKubelet implements Kubelet {
     const elapsed = goDuration(this.clock.now() - started);
     const imageID = `${ref.registry}/${ref.repository}@${outcome.digest}`;
     images.set(ref.normalized, imageID);
-    this.nodeImages.set(runtime.nodeName ?? '', images);
+    this.nodeImages.set(node, images);
+    if (verifying) this.recordsOf(node).recordPulled(imageID, repository, presentedSecrets(secrets(), repository));
+    this.advertise(node, ref.normalized, imageID, outcome.size ?? 0);
     const size = outcome.size === undefined ? '' : ` Image size: ${outcome.size} bytes.`;
     recorder.record(pod, {
       type: 'Normal',
@@ -470,6 +489,28 @@ class SimKubelet implements Kubelet {
       fieldPath,
     });
     return { ok: true, image: ref.normalized, imageID };
+  }
+
+  private kubeletVersion(nodeName: string): string | undefined {
+    return (this.store.get('nodes', undefined, nodeName)?.status as { nodeInfo?: { kubeletVersion?: string } } | undefined)?.nodeInfo?.kubeletVersion;
+  }
+
+  private recordsOf(nodeName: string): PulledImageRecords {
+    let records = this.pulledRecords.get(nodeName);
+    if (!records) {
+      records = new PulledImageRecords();
+      this.pulledRecords.set(nodeName, records);
+    }
+    return records;
+  }
+
+  /** The node status lists the images on the node by name and digest, as the kubelet's image list does. */
+  private advertise(nodeName: string, name: string, imageID: string, sizeBytes: number): void {
+    const node = this.store.get('nodes', undefined, nodeName);
+    if (!node) return;
+    const status = (node.status ?? {}) as { images?: { names?: string[]; sizeBytes?: number }[] };
+    const images = (status.images ?? []).filter((image) => !(image.names ?? []).includes(name));
+    this.store.update('nodes', { ...node, status: { ...status, images: [...images, { names: [name, imageID], sizeBytes }] } });
   }
 
   /** client-go's flowcontrol.Backoff: the first failure waits the initial duration, each further one doubles it, up to the cap. */
@@ -642,6 +683,15 @@ export function goDuration(milliseconds: number): string {
 function isNodeReady(node: KubeObject): boolean {
   const conditions = (node.status as { conditions?: Condition[] } | undefined)?.conditions;
   return conditions?.some((condition) => condition.type === 'Ready' && condition.status === 'True') ?? true;
+}
+
+/** The TaintToleration filter for NoSchedule taints: each needs a toleration with its key (or one that tolerates all). */
+function toleratesNoSchedule(pod: Pod, node: KubeObject): boolean {
+  const taints = ((node.spec as { taints?: { key: string; effect: string }[] } | undefined)?.taints ?? []).filter((taint) => taint.effect === 'NoSchedule');
+  const tolerations = (pod.spec.tolerations as { key?: string; operator?: string; effect?: string }[] | undefined) ?? [];
+  return taints.every((taint) =>
+    tolerations.some((toleration) => (toleration.key === undefined ? toleration.operator === 'Exists' : toleration.key === taint.key) && (toleration.effect === undefined || toleration.effect === taint.effect)),
+  );
 }
 
 function specFingerprint(pod: Pod): string {
