@@ -50,6 +50,9 @@ function incidentTitle(incident: Incident): string {
       return `${registry} refuses ${secret} for ${incident.image ?? 'the image'} (no access, or no such repository)`;
     case 'secret-not-attached':
       return `${secret} exists but is not attached`;
+    case 'cached-image-unverified':
+    case 'cached-image-never-pull':
+      return `${incident.image ?? 'a cached image'} is usable on its nodes only with the credentials that pulled it (kubelet 1.35)`;
     case 'secret-for-other-registry':
       return `the attached secrets are for other registries than ${registry}`;
     case 'pod-predates-service-account':

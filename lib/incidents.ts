@@ -115,6 +115,8 @@ const INCIDENT_RULES: Record<VerdictCode, IncidentRule> = {
   'invalid-reference': { scope: 'cluster', by: ['input'], anyRegistry: true },
   'never-pull': { scope: 'cluster', by: ['image'] },
   unknown: { scope: 'cluster', by: ['cause'] },
+  'cached-image-unverified': { scope: 'cluster', by: ['secret', 'image'] },
+  'cached-image-never-pull': { scope: 'cluster', by: ['secret', 'image'] },
 };
 
 interface IncidentRule {
@@ -188,6 +190,8 @@ function incidentAction(
   const targets = radius.workloads;
   switch (first.verdict.code) {
     case 'secret-not-attached':
+    case 'cached-image-unverified':
+    case 'cached-image-never-pull':
       return secretName ? { kind: 'attach-secret', secretName, targets } : { kind: 'per-workload' };
     case 'missing-secret':
     case 'secret-for-other-registry':

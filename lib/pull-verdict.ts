@@ -1,3 +1,4 @@
+import { cachedImageVerdict, type NodeImageFacts } from './cached-image-verdict';
 import { pullErrorDetail, type PullFailureCause } from './diagnosis';
 import { VERDICTS, type VerdictCode } from './verdicts';
 
@@ -38,6 +39,10 @@ export interface PullFacts {
   namespaceMatchingSecrets: string[];
   /** False when the user may not list or read secrets in the namespace. */
   secretsReadable: boolean;
+  /** The container's imagePullPolicy (an image volume's pullPolicy), when known. */
+  pullPolicy?: string | null;
+  /** The pod's node, when it could be read: a kubelet from 1.35 verifies cached images (KEP-2535). */
+  node?: NodeImageFacts | null;
 }
 
 export interface PullVerdict {
@@ -54,6 +59,8 @@ export interface PullVerdict {
 
 /** Joins the cause of a failed pull with what is known of the pod's credentials. */
 export function decidePullVerdict(facts: PullFacts): PullVerdict {
+  const cached = cachedImageVerdict(facts);
+  if (cached) return cached;
   switch (facts.cause) {
     case 'unauthorized':
       return decideCredentials(facts);

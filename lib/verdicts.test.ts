@@ -22,6 +22,8 @@ describe('the verdict table', () => {
       'secret-in-other-namespace',
       'account-lacks-access',
       'access-refused',
+      'cached-image-unverified',
+      'cached-image-never-pull',
     ]);
   });
 

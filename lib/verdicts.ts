@@ -29,7 +29,10 @@ export const VERIFIED_VERDICT_CODES = [
   'access-refused',
 ] as const;
 
-export const VERDICT_CODES = [...HOST_MATCH_VERDICT_CODES, ...VERIFIED_VERDICT_CODES] as const;
+/** The verdicts for a kubelet that verifies cached images' credentials (KEP-2535, from 1.35; lib/cached-image-verdict.ts). */
+export const CACHED_IMAGE_VERDICT_CODES = ['cached-image-unverified', 'cached-image-never-pull'] as const;
+
+export const VERDICT_CODES = [...HOST_MATCH_VERDICT_CODES, ...VERIFIED_VERDICT_CODES, ...CACHED_IMAGE_VERDICT_CODES] as const;
 
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -64,6 +67,8 @@ export const VERDICTS: { readonly [Code in VerdictCode]: VerdictRow } = {
   'invalid-reference': { label: 'Invalid image reference', family: 'missing', secretFixable: false },
   'never-pull': { label: 'Image not on node (pull policy Never)', family: 'policy', secretFixable: false },
   unknown: { label: 'Pull failed', family: 'unknown', secretFixable: false },
+  'cached-image-unverified': { label: 'Cached image not usable without its credentials', family: 'credentials', secretFixable: true },
+  'cached-image-never-pull': { label: 'Cached image not permitted (pull policy Never)', family: 'policy', secretFixable: true },
 };
 
 export function isVerdictCode(value: string | null | undefined): value is VerdictCode {

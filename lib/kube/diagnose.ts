@@ -1,9 +1,10 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ContainerType, ImageProblem, ImageRef, PullFailureCause, VerdictSummary } from '../api/types';
 import { classifyPullFailure } from '../diagnosis';
 import { ImageRefError, parseImageRef } from '../image-ref';
+import type { NodeImageFacts } from '../cached-image-verdict';
 import { decidePullVerdict } from '../pull-verdict';
 import { verdictInContext, type DebugTarget } from '../verdict-context';
 import { imageCredentials, type ImageCredentials, type PodCredentials } from './credentials';
@@ -23,6 +24,10 @@ export interface ContainerPull {
   eventMessage?: string | null;
   /** The pod (debugTarget), for the kubectl command a debug container's fix ends with. */
   pod?: DebugTarget;
+  /** The container's imagePullPolicy (an image volume's pullPolicy). */
+  pullPolicy?: string | null;
+  /** The pod's node, when it was read: its kubelet version and the images it holds (KEP-2535). */
+  node?: V1Node | null;
 }
 
 export interface ContainerFinding {
@@ -49,6 +54,8 @@ export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentia
     serviceAccountSecrets: forImage.serviceAccountSecrets,
     namespaceMatchingSecrets: forImage.state.unattachedMatching,
     secretsReadable: credentials.readable,
+    pullPolicy: pull.pullPolicy ?? null,
+    node: pull.node && image ? nodeImageFacts(pull.node, image) : null,
   });
   const { code, title, explanation, fix, secretName, partial } = verdictInContext(decided, {
     containerType: pull.containerType,
@@ -59,6 +66,17 @@ export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentia
   });
   const verdict = { code, title, explanation, fix, secretName, partial };
   return { image, imageError: parsed.error, cause, verdict, credentials: forImage };
+}
+
+/** The node's kubelet version, and whether its status lists the image by normalized name or by digest. */
+export function nodeImageFacts(node: V1Node, image: ImageRef): NodeImageFacts {
+  const names = new Set((node.status?.images ?? []).flatMap((listed) => listed.names ?? []));
+  const byDigest = image.digest ? `${image.registry}/${image.repository}@${image.digest}` : null;
+  return {
+    name: node.metadata?.name ?? '',
+    kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? '',
+    imagePresent: names.has(image.normalized) || (byDigest !== null && names.has(byDigest)),
+  };
 }
 
 /** Where a debug container's pod is, for the command that debugs its workload's newest pod. */

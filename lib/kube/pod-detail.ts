@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ApiWarning, ContainerDiagnosis, PodDiagnosis, PodEvent, SecretsPanel } from '../api/types';
 import { cacheRegistry } from './cache';
 import { cachedNamespaceReads, cachedSecretsElsewhere } from './cache/failures-from-lists';
@@ -11,7 +11,7 @@ import { containerOfFieldPath, credentialLookup, debugTarget, diagnoseContainer,
 import { readNamespace } from './namespace-reads';
 import { resolveOwners } from './owners';
 import { PULL_WAITING_REASONS, podContainers, type PodContainer } from './pull-waits';
-import { getPod } from './reads';
+import { getNode, getPod, unlessRefused } from './reads';
 import { isoTime } from './timestamps';
 import { readSecretsElsewhere, verificationEnabled, verifyFinding } from './verification/verify-finding';
 
@@ -39,7 +39,8 @@ export async function getPodDiagnosis(
   const credentials = podCredentials(pod, reads.credentials);
   const events = (reads.events ?? []).filter((event) => isAbout(event, pod));
   const chain = resolveOwners(pod, reads.owners);
-  const containers = podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name, debugTarget(pod)));
+  const node = pod.spec?.nodeName ? await unlessRefused(getNode(clients, pod.spec.nodeName), 'forbidden', 'not-found') : null;
+  const containers = podContainers(pod).map((container) => containerDiagnosis(container, credentials, events, name, debugTarget(pod), node));
   const refused = containers.some((container) => container.cause === 'unauthorized');
   const elsewhere = refused && verificationEnabled() ? (cached ? cachedSecretsElsewhere(cached) : await readSecretsElsewhere(clients)) : null;
 
@@ -85,6 +86,7 @@ function containerDiagnosis(
   events: CoreV1Event[],
   pod: string,
   target: DebugTarget,
+  node: V1Node | null,
 ): ContainerDiagnosis {
   const state = container.status?.state;
   const waiting = state?.waiting;
@@ -108,6 +110,8 @@ function containerDiagnosis(
         message: waiting.message ?? '',
         eventMessage: latestPullError(events, pod, container),
         pod: target,
+        pullPolicy: container.imagePullPolicy,
+        node,
       },
       credentials,
     );
