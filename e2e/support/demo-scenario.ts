@@ -56,6 +56,11 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   // Image volumes: `container` is the volume's name.
   { namespace: 'volumes', workload: 'model-server', container: 'models', verdict: 'missing-secret' },
   { namespace: 'volumes', workload: 'docs-site', container: 'docs', verdict: 'tag-not-found' },
+  // KEP-2535 on sim-node-3 (kubelet 1.35). The list reads no nodes, so it gives the host-match verdicts; the pod
+  // detail, which reads the pod's node, gives cached-image-unverified and cached-image-never-pull.
+  { namespace: 'cached', workload: 'warmer', container: 'api', verdict: null },
+  { namespace: 'cached', workload: 'reader', container: 'api', verdict: 'secret-not-attached' },
+  { namespace: 'cached', workload: 'never-reader', container: 'api', verdict: 'never-pull' },
 ];
 
 /**

@@ -10,9 +10,13 @@ import { waitUntil } from '../support/wait';
 import { pointAppAtCluster } from '../support/app-cluster';
 
 /**
- * The demo's image volumes (KEP-4639) through lib/kube: the simulated kubelet reports a failed image volume as
- * the kubelet does — on the containers that mount it, with its events on the pod — and pullfix lists the
- * volume itself, diagnoses it with the pod's pull secrets, and fixes it by attaching a secret to the workload.
+ * Two demo blocks through lib/kube, on one simulated cluster:
+ * - image volumes (KEP-4639): the simulated kubelet reports a failed image volume as the kubelet does — on the
+ *   containers that mount it, with its events on the pod — and pullfix lists the volume itself, diagnoses it
+ *   with the pod's pull secrets, and fixes it by attaching a secret to the workload;
+ * - cached images on a 1.35 kubelet (KEP-2535): the pod detail reads the pod's node and tells the refused
+ *   re-pull of a cached image and the Never pod's present-but-not-permitted image apart, and attaching the
+ *   secret that pulled the image lets the new pod start from the cache.
  */
 const NAMESPACE = 'volumes';
 let simulator: SimProcess | null = null;
@@ -84,4 +88,50 @@ describe('an image volume whose tag does not exist', () => {
     const item = await volumeFailure('docs-site');
     expect(item).toMatchObject({ container: 'docs', containerType: 'image-volume', cause: 'not-found', verdict: { code: 'tag-not-found' }, image: { registry: 'docker.io', repository: 'pullfix/site-docs', tag: '2.0' } });
   }, 40_000);
+});
+
+describe('cached images on a kubelet that verifies their credentials (KEP-2535)', () => {
+  const CACHED = 'cached';
+
+  async function failingPod(workload: string): Promise<string> {
+    return waitUntil(
+      async () => (await listPullFailures('sim-admin', CACHED)).items.find((item) => item.workload?.name === workload)?.pod,
+      { what: `${workload} to be listed`, timeoutMs: 30_000, intervalMs: 500 },
+    );
+  }
+
+  /** The pod detail's verdict once the warmer's pull put the image in the node's status. */
+  async function detailVerdict(pod: string, code: string) {
+    return waitUntil(
+      async () => {
+        const detail = await getPodDiagnosis('sim-admin', CACHED, pod);
+        const verdict = detail.containers.find((container) => container.name === 'api')?.verdict;
+        return verdict?.code === code && verdict;
+      },
+      { what: `the pod detail of ${pod} to say ${code}`, timeoutMs: 30_000, intervalMs: 500 },
+    );
+  }
+
+  it('says the IfNotPresent pod was refused the cached image and pulled again, and names the secret that pulled it', async () => {
+    const verdict = await detailVerdict(await failingPod('reader'), 'cached-image-unverified');
+    expect(verdict.secretName).toBe('ghcr-creds');
+    expect(verdict.explanation).toContain('"ghcr.io/acme/api:2.1" is already on node sim-node-3');
+    expect(verdict.explanation).toContain('v1.35.0');
+    expect(verdict.fix).toContain('Attach the credentials that pulled it: secret ghcr-creds');
+  }, 40_000);
+
+  it('says the Never pod\'s image is present but not permitted', async () => {
+    const verdict = await detailVerdict(await failingPod('never-reader'), 'cached-image-never-pull');
+    expect(verdict.explanation).toContain('reported as not present');
+  }, 40_000);
+
+  it('is fixed by attaching ghcr-creds: the new pod starts from the cached image without pulling', async () => {
+    const pod = await failingPod('reader');
+    const response = await runFix('sim-admin', CACHED, { mode: 'apply', pod, container: 'api', source: { kind: 'existing', name: 'ghcr-creds' }, target: { kind: 'workload' } });
+    expect(response.applied, JSON.stringify(response.steps)).toBe(true);
+    const progress = await followFix('sim-admin', CACHED, response);
+    expect(progress.failure).toBeNull();
+    const detail = await getPodDiagnosis('sim-admin', CACHED, progress.pods[0]?.name ?? '');
+    expect(detail.events.map((event) => event.message)).toContain('Container image "ghcr.io/acme/api:2.1" already present on machine and can be accessed by the pod');
+  }, 90_000);
 });
