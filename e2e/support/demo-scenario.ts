@@ -12,6 +12,8 @@ export interface ExpectedRow {
   container: string;
   /** The verdict code, or null for a healthy workload that must not be listed. */
   verdict: string | null;
+  /** The pod detail's verdict where it differs from the list's: the detail reads the pod's node. */
+  detailVerdict?: string;
 }
 
 /**
@@ -59,8 +61,8 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   // KEP-2535 on sim-node-3 (kubelet 1.35). The list reads no nodes, so it gives the host-match verdicts; the pod
   // detail, which reads the pod's node, gives cached-image-unverified and cached-image-never-pull.
   { namespace: 'cached', workload: 'warmer', container: 'api', verdict: null },
-  { namespace: 'cached', workload: 'reader', container: 'api', verdict: 'secret-not-attached' },
-  { namespace: 'cached', workload: 'never-reader', container: 'api', verdict: 'never-pull' },
+  { namespace: 'cached', workload: 'reader', container: 'api', verdict: 'secret-not-attached', detailVerdict: 'cached-image-unverified' },
+  { namespace: 'cached', workload: 'never-reader', container: 'api', verdict: 'never-pull', detailVerdict: 'cached-image-never-pull' },
 ];
 
 /**

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
 import type { FailuresResponse, PullFailure } from '../../lib/api/types';
 import { listPullFailures } from '../../lib/kube/failures';
+import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { RUNTIME_DIALECTS, startSim, type RunningSim, type RuntimeDialect } from '../../sim/testing';
 import { waitUntil } from '../support/wait';
 import { pointAppAtCluster } from '../support/app-cluster';
@@ -71,6 +72,15 @@ describe.each(RUNTIME_DIALECTS.map((runtime) => ({ runtime })))('the demo in $ru
     for (const row of FAILING) {
       const item = items.find((candidate) => rowKey(candidate, workloadOf(candidate)) === `${row.namespace}/${row.workload}/${row.container}`);
       expect(item?.verdict.code, `${row.namespace}/${row.workload}: ${item?.message ?? 'not listed'}`).toBe(row.verdict);
+    }
+  });
+
+  it('gives the pod detail\'s own verdict where it reads more than the list (the node, for KEP-2535)', async () => {
+    const items = runs.get(runtime)?.items ?? [];
+    for (const row of FAILING.filter((entry) => entry.detailVerdict !== undefined)) {
+      const item = items.find((candidate) => rowKey(candidate, workloadOf(candidate)) === `${row.namespace}/${row.workload}/${row.container}`);
+      const detail = await getPodDiagnosis('sim-admin', row.namespace, item?.pod ?? '');
+      expect(detail.containers.find((container) => container.name === row.container)?.verdict?.code, `${row.namespace}/${row.workload}`).toBe(row.detailVerdict);
     }
   });
 

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { PullFailure } from '../../lib/api/types';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { getFixOptions } from '../../lib/kube/fix/options';
 import { runFix } from '../../lib/kube/fix/run';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { startSimCli } from '../support/sim-cli';
 import { followFix } from '../support/follow-fix';
 import { waitUntil } from '../support/wait';
-import { pointAppAtCluster } from '../support/app-cluster';
+import { clusterForFile } from '../support/app-cluster';
 
 /**
  * Two demo blocks through lib/kube, on one simulated cluster:
@@ -19,17 +19,10 @@ import { pointAppAtCluster } from '../support/app-cluster';
  *   secret that pulled the image lets the new pod start from the cache.
  */
 const NAMESPACE = 'volumes';
-let simulator: SimProcess | null = null;
-let restoreApp = (): void => undefined;
 
-beforeAll(async () => {
-  simulator = await startSimCli('demo');
-  restoreApp = pointAppAtCluster(simulator);
-}, 100_000);
-
-afterAll(async () => {
-  restoreApp();
-  await simulator?.stop();
+clusterForFile(() => startSimCli('demo'), {
+  stop: (sim) => sim.stop(),
+  environment: (sim) => ({ PULLFIX_KUBECONFIG: sim.kubeconfig, PULLFIX_REGISTRY_CONFIG: sim.registries, PULLFIX_VERIFY_CREDENTIALS: 'on' }),
 });
 
 function volumeFailure(workload: string): Promise<PullFailure> {
