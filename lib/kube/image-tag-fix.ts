@@ -24,10 +24,10 @@ import { getPod } from './reads';
 export async function planImageTagFix(context: string, namespace: string, request: ImageFixRequest, actor: string): Promise<ImageFixResponse> {
   const clients = clientsFor(context);
   const pod = await getPod(clients, namespace, request.pod);
-  const { field, image } = findContainer(pod, request.container);
+  const { image, specPatch } = findImage(pod, request.container);
   const to = withTag(image, request.tag);
   const target = await patchTarget(clients, namespace, pod);
-  const body = templatePatch(target, { [field]: [{ name: request.container, image: to }] });
+  const body = templatePatch(target, specPatch(to));
   const permission = (await reviewAccess(clients, [accessCheck(target, namespace)]))(accessCheck(target, namespace));
   const dryRun = await tryPatch(clients, namespace, target, body, true);
   const plan: ImageFixResponse = {
@@ -90,15 +90,21 @@ export function withTag(image: string, tag: string): string {
   return result;
 }
 
-function findContainer(pod: V1Pod, name: string): { field: 'containers' | 'initContainers'; image: string } {
+/**
+ * The image of the named container or image volume, and the pod spec fields that set a new one. Containers and
+ * volumes both merge by name, so the patch names the one it changes and nothing else.
+ */
+function findImage(pod: V1Pod, name: string): { image: string; specPatch: (to: string) => Record<string, unknown> } {
   const regular = pod.spec?.containers.find((container) => container.name === name);
-  if (regular?.image) return { field: 'containers', image: regular.image };
+  if (regular?.image) return { image: regular.image, specPatch: (to) => ({ containers: [{ name, image: to }] }) };
   const init = pod.spec?.initContainers?.find((container) => container.name === name);
-  if (init?.image) return { field: 'initContainers', image: init.image };
+  if (init?.image) return { image: init.image, specPatch: (to) => ({ initContainers: [{ name, image: to }] }) };
   if (pod.spec?.ephemeralContainers?.some((container) => container.name === name)) {
     throw new ApiError('invalid-input', 400, `"${name}" is an ephemeral container: its image cannot be changed, start a new debug container instead`);
   }
-  throw new ApiError('not-found', 404, `pod "${pod.metadata?.name ?? ''}" has no container "${name}"`, 'NotFound');
+  const volume = pod.spec?.volumes?.find((candidate) => candidate.name === name)?.image?.reference;
+  if (volume) return { image: volume, specPatch: (to) => ({ volumes: [{ name, image: { reference: to } }] }) };
+  throw new ApiError('not-found', 404, `pod "${pod.metadata?.name ?? ''}" has no container or image volume "${name}"`, 'NotFound');
 }
 
 async function patchTarget(clients: KubeClients, namespace: string, pod: V1Pod): Promise<PatchTarget> {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { PullFailure } from '../../lib/api/types';
+import { clientsFor } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { getFixOptions } from '../../lib/kube/fix/options';
 import { runFix } from '../../lib/kube/fix/run';
+import { planImageTagFix } from '../../lib/kube/image-tag-fix';
 import { startSimCli } from '../support/sim-cli';
 import { followFix } from '../support/follow-fix';
 import { waitUntil } from '../support/wait';
@@ -81,6 +83,22 @@ describe('an image volume whose tag does not exist', () => {
     const item = await volumeFailure('docs-site');
     expect(item).toMatchObject({ container: 'docs', containerType: 'image-volume', cause: 'not-found', verdict: { code: 'tag-not-found' }, image: { registry: 'docker.io', repository: 'pullfix/site-docs', tag: '2.0' } });
   }, 40_000);
+
+  it('is fixed by setting the volume\'s reference to a tag that exists: the new pod mounts it and runs', async () => {
+    const item = await volumeFailure('docs-site');
+    const preview = await planImageTagFix('sim-admin', NAMESPACE, { mode: 'preview', pod: item.pod, container: 'docs', tag: '1.0' }, 'test');
+    expect(preview).toMatchObject({ from: 'docker.io/pullfix/site-docs:2.0', to: 'docker.io/pullfix/site-docs:1.0', dryRun: { ok: true } });
+    expect(preview.patch).toContain('reference: docker.io/pullfix/site-docs:1.0');
+    const applied = await planImageTagFix('sim-admin', NAMESPACE, { mode: 'apply', pod: item.pod, container: 'docs', tag: '1.0' }, 'test');
+    expect(applied.applied).toBe(true);
+    await waitUntil(
+      async () => {
+        const pods = await clientsFor('sim-admin').core.listNamespacedPod({ namespace: NAMESPACE, labelSelector: 'app=docs-site' });
+        return pods.items.some((pod) => pod.status?.phase === 'Running' && pod.spec?.volumes?.[0]?.image?.reference === 'docker.io/pullfix/site-docs:1.0');
+      },
+      { what: 'a docs-site pod with the 1.0 volume to run', timeoutMs: 40_000, intervalMs: 500 },
+    );
+  }, 90_000);
 });
 
 describe('cached images on a kubelet that verifies their credentials (KEP-2535)', () => {
