@@ -38,6 +38,8 @@ const FORM_KINDS: { readonly [Code in VerdictCode]: FixFormKind | null } = {
   'invalid-reference': null,
   'never-pull': null,
   unknown: null,
+  'cached-image-unverified': 'attach-secret',
+  'cached-image-never-pull': 'attach-secret',
 };
 
 /** The form for a verdict, or null when no pull secret can fix it. */
