@@ -40,6 +40,9 @@ const FORM_KINDS: { readonly [Code in VerdictCode]: FixFormKind | null } = {
   unknown: null,
   'cached-image-unverified': 'attach-secret',
   'cached-image-never-pull': 'attach-secret',
+  // Not a pull secret's to fix: the annotate form (components/fix/annotate-fix.tsx), or the cloud identity.
+  'provider-annotation-missing': null,
+  'provider-credentials-refused': null,
 };
 
 /** The form for a verdict, or null when no pull secret can fix it. */

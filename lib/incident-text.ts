@@ -73,6 +73,10 @@ function incidentTitle(incident: Incident): string {
       return `${incident.image ?? 'the image'} is not on the node and may not be pulled`;
     case 'unknown':
       return `pulls from ${registry} fail`;
+    case 'provider-annotation-missing':
+      return `service accounts lack the annotation the credential provider for ${registry} requires`;
+    case 'provider-credentials-refused':
+      return `${registry} refuses the credential provider's credentials`;
   }
 }
 

@@ -117,6 +117,8 @@ const INCIDENT_RULES: Record<VerdictCode, IncidentRule> = {
   unknown: { scope: 'cluster', by: ['cause'] },
   'cached-image-unverified': { scope: 'cluster', by: ['secret', 'image'] },
   'cached-image-never-pull': { scope: 'cluster', by: ['secret', 'image'] },
+  'provider-annotation-missing': { scope: 'cluster', by: ['namespace'] },
+  'provider-credentials-refused': { scope: 'cluster', by: [] },
 };
 
 interface IncidentRule {
@@ -227,8 +229,11 @@ function incidentAction(
     case 'account-lacks-access':
     case 'access-refused':
       return { kind: 'check', what: `Check the image name, then the account's pull access to ${image ?? 'the repository'}: its login works` };
+    case 'provider-credentials-refused':
+      return { kind: 'check', what: `Check the cloud identity the pods' service accounts map to: its trust of their tokens and its pull access to ${registry ?? 'the registry'}` };
     case 'invalid-reference':
     case 'unknown':
+    case 'provider-annotation-missing':
       return { kind: 'per-workload' };
   }
 }

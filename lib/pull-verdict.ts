@@ -1,5 +1,7 @@
 import { cachedImageVerdict, type NodeImageFacts } from './cached-image-verdict';
+import { BUILT_IN_PROVIDERS, findProviderFor, type ProviderFinding } from './credential-providers';
 import { pullErrorDetail, type PullFailureCause } from './diagnosis';
+import { providerVerdictText } from './provider-verdict';
 import { VERDICTS, type VerdictCode } from './verdicts';
 
 /**
@@ -43,6 +45,11 @@ export interface PullFacts {
   pullPolicy?: string | null;
   /** The pod's node, when it could be read: a kubelet from 1.35 verifies cached images (KEP-2535). */
   node?: NodeImageFacts | null;
+  /**
+   * The node's credential provider that serves the image (lib/credential-providers), null when none does;
+   * absent: the built-in cloud patterns are assumed.
+   */
+  provider?: ProviderFinding | null;
 }
 
 export interface PullVerdict {
@@ -111,9 +118,12 @@ export function decidePullVerdict(facts: PullFacts): PullVerdict {
  * 7. Unreadable secrets are attached: pullfix cannot tell rejected from mismatched from
  *    missing, so it reports the registry's refusal of what the pod carries, flagged partial.
  * 8. The service account lists secrets pullfix cannot read that the pod lacks: likely 5.
- * 9. Secrets are attached and none applies to this registry.
- * 10. Nothing is attached and the registry is one whose credentials nodes get from their cloud.
- * 11. Otherwise the pod simply has no credentials for the registry.
+ * 9. A configured credential provider serves the image: its service account lacks an annotation the provider
+ *    requires (the plugin was not called), or the provider ran and the registry refused what it supplied.
+ * 10. Secrets are attached and none applies to this registry.
+ * 11. Nothing is attached and a credential provider (the configured one, or the assumed cloud one) serves
+ *    the registry: the same two cases, or the node's identity supplies the credentials.
+ * 12. Otherwise the pod simply has no credentials for the registry.
  */
 function decideCredentials(facts: PullFacts): PullVerdict {
   const pod = facts.podSecrets;
@@ -187,6 +197,9 @@ function decideCredentials(facts: PullFacts): PullVerdict {
   const accountUnreadable = account.find((s) => s.state === 'unreadable' && !podNames.has(s.name));
   if (accountUnreadable && podSecretsCameFromAccount) return podPredatesAccount(facts, accountUnreadable.name, true);
 
+  const provider = facts.provider === undefined ? findProviderFor(BUILT_IN_PROVIDERS, facts.registry, null) : facts.provider;
+  if (provider?.source === 'config') return providerVerdict(facts, provider, unseenSecrets);
+
   if (pod.length > 0) {
     return verdict(facts, 'secret-for-other-registry', {
       partial: unseenSecrets,
@@ -195,13 +208,7 @@ function decideCredentials(facts: PullFacts): PullVerdict {
     });
   }
 
-  if (servedByNodeCredentials(facts.registry)) {
-    return verdict(facts, 'node-credentials', {
-      partial: unseenSecrets,
-      explanation: `${facts.registry} refused the pull and the pod has no pull secret. On this cloud registry the nodes' credential provider normally supplies credentials, so the node's identity was refused or provided none.${unseenNote(unseenSecrets)}`,
-      fix: `Check the node's cloud identity before adding a secret: its role or managed identity needs pull access to ${facts.registry}, and the kubelet's credential provider must be configured for it.`,
-    });
-  }
+  if (provider) return providerVerdict(facts, provider, unseenSecrets);
 
   return verdict(facts, 'missing-secret', {
     partial: unseenSecrets,
@@ -315,18 +322,6 @@ function verdict(
   };
 }
 
-/** The kubelet's credential providers for ECR, ACR, GCR and Artifact Registry serve these hosts. */
-function servedByNodeCredentials(registry: string): boolean {
-  const host = registry.toLowerCase();
-  return (
-    /^\d{12}\.dkr[.-]ecr(?:-fips)?\.[a-z0-9][a-z0-9_-]*\.amazonaws\.com(?:\.cn)?$/.test(host) ||
-    /^[a-z0-9-]+\.azurecr\.(?:io|cn|us)$/.test(host) ||
-    host === 'gcr.io' ||
-    host.endsWith('.gcr.io') ||
-    host.endsWith('-docker.pkg.dev')
-  );
-}
-
 /** k8s.gcr.io was frozen in 2023; its images and every newer tag live on registry.k8s.io. */
 function frozenRegistryHint(facts: PullFacts): string {
   if (facts.registry !== 'k8s.gcr.io') return '';
@@ -353,4 +348,12 @@ function quoted(text: string): string {
 
 function detail(facts: PullFacts): string {
   return pullErrorDetail(facts.message).replace(/\.$/, '') || 'no details given';
+}
+
+function providerVerdict(facts: PullFacts, provider: ProviderFinding, unseenSecrets: boolean): PullVerdict {
+  const { code, explanation, fix, partial } = providerVerdictText(
+    { registry: facts.registry, serviceAccount: facts.serviceAccount, detail: detail(facts) },
+    provider,
+  );
+  return verdict(facts, code, { explanation: `${explanation}${unseenNote(unseenSecrets)}`, fix, partial: partial || unseenSecrets });
 }

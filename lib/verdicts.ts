@@ -32,7 +32,13 @@ export const VERIFIED_VERDICT_CODES = [
 /** The verdicts for a kubelet that verifies cached images' credentials (KEP-2535, from 1.35; lib/cached-image-verdict.ts). */
 export const CACHED_IMAGE_VERDICT_CODES = ['cached-image-unverified', 'cached-image-never-pull'] as const;
 
-export const VERDICT_CODES = [...HOST_MATCH_VERDICT_CODES, ...VERIFIED_VERDICT_CODES, ...CACHED_IMAGE_VERDICT_CODES] as const;
+/** The verdicts about the node's credential provider plugins (lib/credential-providers), which take no pull secret. */
+export const PROVIDER_VERDICT_CODES = [
+  'provider-annotation-missing',
+  'provider-credentials-refused',
+] as const;
+
+export const VERDICT_CODES = [...HOST_MATCH_VERDICT_CODES, ...VERIFIED_VERDICT_CODES, ...CACHED_IMAGE_VERDICT_CODES, ...PROVIDER_VERDICT_CODES] as const;
 
 export type VerdictCode = (typeof VERDICT_CODES)[number];
 
@@ -69,6 +75,8 @@ export const VERDICTS: { readonly [Code in VerdictCode]: VerdictRow } = {
   unknown: { label: 'Pull failed', family: 'unknown', secretFixable: false },
   'cached-image-unverified': { label: 'Cached image not usable without its credentials', family: 'credentials', secretFixable: true },
   'cached-image-never-pull': { label: 'Cached image not permitted (pull policy Never)', family: 'policy', secretFixable: true },
+  'provider-annotation-missing': { label: 'Service account lacks the credential provider annotation', family: 'credentials', secretFixable: false },
+  'provider-credentials-refused': { label: "Registry refused the credential provider's credentials", family: 'credentials', secretFixable: false },
 };
 
 export function isVerdictCode(value: string | null | undefined): value is VerdictCode {

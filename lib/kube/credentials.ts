@@ -1,6 +1,7 @@
 import 'server-only';
 
 import type { V1Pod, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import { BUILT_IN_PROVIDERS, type CredentialProviders } from '../credential-providers';
 import type { SecretFact } from '../pull-verdict';
 import type { PullSecretState, PullSecretView, SecretMatch, ServiceAccountView } from '../api/types';
 import { decodePullSecret, explainCredentialMatch, matchCredentials, PullSecretError, type DecodedPullSecret } from '../pull-secrets';
@@ -16,6 +17,8 @@ export const PULL_SECRET_TYPES: ReadonlySet<string> = new Set(['kubernetes.io/do
 export interface NamespaceCredentials {
   secrets: Map<string, V1Secret> | null;
   serviceAccounts: Map<string, V1ServiceAccount> | null;
+  /** The node credential providers of the context; the built-in cloud patterns when absent. */
+  providers?: CredentialProviders;
 }
 
 /** One pull secret, decoded once: the entries without any password, or why the kubelet cannot use it. */
@@ -40,6 +43,9 @@ export interface PodCredentials {
   unattached: ReadSecret[];
   /** Names the pod or its service account reference that do not exist. */
   missing: string[];
+  providers: CredentialProviders;
+  /** The annotation keys on the pod's service account; null when service accounts could not be read. */
+  serviceAccountAnnotations: string[] | null;
 }
 
 /** What one image finds among the pod's credentials, in the terms decidePullVerdict reads. */
@@ -58,8 +64,10 @@ export function podCredentials(pod: V1Pod, namespace: NamespaceCredentials): Pod
   const serviceAccountName = pod.spec?.serviceAccountName ?? 'default';
   const serviceAccount = serviceAccountView(serviceAccountName, podSecrets, namespace.serviceAccounts);
   const secrets = namespace.secrets;
+  const providers = namespace.providers ?? BUILT_IN_PROVIDERS;
+  const serviceAccountAnnotations = namespace.serviceAccounts && Object.keys(namespace.serviceAccounts.get(serviceAccountName)?.metadata?.annotations ?? {});
   if (!secrets) {
-    return { readable: false, podSecrets, serviceAccountName, serviceAccount, attached: [], unattached: [], missing: [] };
+    return { readable: false, podSecrets, serviceAccountName, serviceAccount, attached: [], unattached: [], missing: [], providers, serviceAccountAnnotations };
   }
   const onServiceAccount = serviceAccount?.imagePullSecrets ?? [];
   const attachedNames = [...new Set([...podSecrets, ...onServiceAccount])];
@@ -73,7 +81,7 @@ export function podCredentials(pod: V1Pod, namespace: NamespaceCredentials): Pod
   const unattached = [...secrets.values()]
     .filter((secret) => PULL_SECRET_TYPES.has(secret.type ?? '') && !attachedNames.includes(secret.metadata?.name ?? ''))
     .map((secret) => readSecret(secret, []));
-  return { readable: true, podSecrets, serviceAccountName, serviceAccount, attached, unattached, missing };
+  return { readable: true, podSecrets, serviceAccountName, serviceAccount, attached, unattached, missing, providers, serviceAccountAnnotations };
 }
 
 /**

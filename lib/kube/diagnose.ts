@@ -1,6 +1,7 @@
 import 'server-only';
 
 import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
+import { findProvider } from '../credential-providers';
 import type { ContainerType, ImageProblem, ImageRef, PullFailureCause, VerdictSummary } from '../api/types';
 import { classifyPullFailure } from '../diagnosis';
 import { ImageRefError, parseImageRef } from '../image-ref';
@@ -56,6 +57,7 @@ export function diagnoseContainer(pull: ContainerPull, credentials: PodCredentia
     secretsReadable: credentials.readable,
     pullPolicy: pull.pullPolicy ?? null,
     node: pull.node && image ? nodeImageFacts(pull.node, image) : null,
+    provider: image ? findProvider(credentials.providers, pull.imageInput, annotationsOf(credentials)) : null,
   });
   const { code, title, explanation, fix, secretName, partial } = verdictInContext(decided, {
     containerType: pull.containerType,
@@ -82,6 +84,10 @@ export function nodeImageFacts(node: V1Node, image: ImageRef): NodeImageFacts {
 /** Where a debug container's pod is, for the command that debugs its workload's newest pod. */
 export function debugTarget(pod: V1Pod): DebugTarget {
   return { namespace: pod.metadata?.namespace ?? '', name: pod.metadata?.name ?? '', labels: pod.metadata?.labels ?? {} };
+}
+
+function annotationsOf(credentials: PodCredentials): { annotationKeys: string[] } | null {
+  return credentials.serviceAccountAnnotations === null ? null : { annotationKeys: credentials.serviceAccountAnnotations };
 }
 
 /** The string the kubelet looks credentials up with: the normalized repository, no tag or digest. */

@@ -3,6 +3,7 @@ import 'server-only';
 import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
 import type { ApiWarning } from '../api/types';
 import type { KubeClients } from './config';
+import { credentialProvidersFor } from './credential-providers';
 import { indexSecrets, type NamespaceCredentials } from './credentials';
 import { ApiError } from '../api/errors';
 import { intermediateKinds, ownerIndex, type OwnerIndex } from './owners';
@@ -42,6 +43,7 @@ export async function readNamespace(
     credentials: {
       secrets: secrets ? indexSecrets(secrets) : null,
       serviceAccounts: serviceAccounts ? new Map(serviceAccounts.map((account) => [account.metadata?.name ?? '', account])) : null,
+      providers: credentialProvidersFor(clients.context),
     },
     owners: ownerIndex(replicaSets ?? [], jobs ?? []),
   };

@@ -39,7 +39,8 @@ export type ApiErrorCode =
   | 'rate-limited' // too many requests from this client (429)
   | 'registry-error' // a registry check could not be carried out (502)
   | 'credential-refused' // the registry refused the credential a fix would apply, and the request did not accept that (422)
-  | 'undo-failed'; // a step of an undo failed; what it had changed was put back (the failed step's status)
+  | 'undo-failed' // a step of an undo failed; what it had changed was put back (the failed step's status)
+  | 'credential-provider-config-invalid'; // the kubelet credential provider configuration given for a context is unreadable or invalid (500)
 
 /** A partial result: what could not be read and why, in plain words. The rest of the response is still valid. */
 export interface ApiWarning {

@@ -2,6 +2,7 @@ import 'server-only';
 
 import type { CoreV1Event, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ApiWarning } from '../../api/types';
+import { credentialProvidersFor } from '../credential-providers';
 import { indexSecrets, type NamespaceCredentials } from '../credentials';
 import { byLocation, failingPods, failureItems, missingSecretWarnings, type UnverifiedFailure } from '../failure-items';
 import { byNamespaceAndCode } from '../failures';
@@ -109,6 +110,7 @@ export function cachedNamespaceReads(
     credentials: {
       secrets,
       serviceAccounts: accounts && new Map(accounts.map((account) => [account.metadata?.name ?? '', account])),
+      providers: credentialProvidersFor(context),
     },
     owners: ownerIndex(replicaSets ?? [], jobs ?? []),
   };

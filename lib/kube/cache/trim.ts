@@ -57,7 +57,9 @@ export function trimSecret(secret: V1Secret): V1Secret {
 }
 
 export function trimServiceAccount(account: V1ServiceAccount): V1ServiceAccount {
-  return { metadata: trimMeta(account.metadata), imagePullSecrets: account.imagePullSecrets };
+  // Credential providers require annotations on it (KEP-4412): keep them, but not kubectl's last-applied copy.
+  const annotations = Object.fromEntries(Object.entries(account.metadata?.annotations ?? {}).filter(([key]) => key !== LAST_APPLIED));
+  return { metadata: { ...trimMeta(account.metadata), annotations }, imagePullSecrets: account.imagePullSecrets };
 }
 
 /** ReplicaSets and Jobs are read for their owner and, for fix progress, their selector. */
@@ -70,6 +72,7 @@ export function trimJob(job: V1Job): V1Job {
 }
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 function trimMeta(metadata: V1ObjectMeta | undefined, keep: { labels?: boolean; annotations?: boolean } = {}): V1ObjectMeta {
   if (!metadata) return {};
