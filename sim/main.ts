@@ -5,6 +5,7 @@ import { startApiServer } from './apiserver/index';
 import { realClock } from './clock';
 import { admit } from './cluster/admission';
 import { startControllers } from './cluster/controllers/index';
+import { writeCredentialProviderConfig } from './cluster/credential-provider';
 import { startKubelet } from './cluster/kubelet';
 import { isRuntimeDialect, RUNTIME_DIALECTS, type RuntimeDialect } from './cluster/runtime-dialects';
 import { loadOrCreateIdentity } from './identity';
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
     pullImage: createPuller(fleet, { runtime: options.runtime }),
     backoffMs: options.backoffMs,
     containerRunMs: Math.max(20, options.backoffMs / 2),
+    credentialProviders: scenario.credentialProviders ?? [],
     clock,
     log,
   });
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
 
   writeKubeconfig(options.kubeconfig, server.url, tls.caPem, users, 'default');
   writeFileSync(path.join(path.dirname(options.kubeconfig), 'registries.json'), `${JSON.stringify(fleet.endpoints(), null, 2)}\n`);
+  writeCredentialProviderConfig(path.dirname(options.kubeconfig), scenario.credentialProviders ?? []);
   log(`scenario ${scenario.name}: ${store.count('pods')} pods in ${store.count('namespaces')} namespaces`);
 
   let stopping = false;

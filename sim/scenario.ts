@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import type { SimCredentialProvider } from './cluster/credential-provider';
 import type { AdmissionHook, PolicyRule, ScenarioRegistry, SimUser } from './contracts';
 import { StoreError, type KubeObject, type ObjectStore } from './store';
 
@@ -19,6 +20,8 @@ export interface Scenario {
   namespaces: string[];
   users: SimUser[];
   registries: ScenarioRegistry[];
+  /** The nodes' credential provider plugins (the kubelet's CredentialProviderConfig); none when absent. */
+  credentialProviders?: SimCredentialProvider[];
   objects: KubeObject[];
 }
 
@@ -96,6 +99,25 @@ function readHeader(value: unknown): Omit<Scenario, 'objects' | 'users' | 'name'
     namespaces: header.namespaces === undefined ? [] : list(header.namespaces, 'namespaces').map((namespace, i) => text(namespace, `namespaces[${i}]`)),
     users,
     registries: list(header.registries ?? [], 'registries').map((registry, i) => scenarioRegistry(registry, `registries[${i}]`)),
+    credentialProviders: list(header.credentialProviders ?? [], 'credentialProviders').map((provider, i) => credentialProvider(provider, `credentialProviders[${i}]`)),
+  };
+}
+
+function credentialProvider(value: unknown, where: string): SimCredentialProvider {
+  const fields = record(value, where);
+  const strings = (key: string, from: Record<string, unknown>, at: string) => list(from[key] ?? [], `${at}.${key}`).map((item, i) => text(item, `${at}.${key}[${i}]`));
+  const token = fields.serviceAccountToken === undefined ? null : record(fields.serviceAccountToken, `${where}.serviceAccountToken`);
+  const yields = fields.yields === undefined || fields.yields === null ? null : record(fields.yields, `${where}.yields`);
+  const matchImages = strings('matchImages', fields, where);
+  if (matchImages.length === 0) throw new ScenarioError(`${where}.matchImages: a provider serves at least one image pattern`);
+  return {
+    name: text(fields.name, `${where}.name`),
+    matchImages,
+    serviceAccountToken: token && {
+      audience: text(token.audience, `${where}.serviceAccountToken.audience`),
+      requiredAnnotations: strings('requiredAnnotations', token, `${where}.serviceAccountToken`),
+    },
+    yields: yields && { username: text(yields.username, `${where}.yields.username`), password: text(yields.password, `${where}.yields.password`) },
   };
 }
 
@@ -194,7 +216,7 @@ export function parseScenario(text: string, fallbackName: string): Scenario {
     return document.toJSON() as unknown;
   });
   const [first, ...rest] = documents.filter((document) => document !== null && document !== undefined);
-  const { name, nodes, namespaces, users, registries } = withScenarioName(fallbackName, () => readHeader(first));
+  const { name, nodes, namespaces, users, registries, credentialProviders } = withScenarioName(fallbackName, () => readHeader(first));
   const objects = rest.map((document, index) => withScenarioName(fallbackName, () => kubeObject(document, `document ${index + 2}`)));
   return {
     name: name ?? fallbackName,
@@ -202,6 +224,7 @@ export function parseScenario(text: string, fallbackName: string): Scenario {
     namespaces,
     users: users.map((user) => ({ ...user, token: user.token ?? randomBytes(24).toString('base64url') })),
     registries,
+    credentialProviders,
     objects,
   };
 }

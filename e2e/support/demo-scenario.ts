@@ -63,6 +63,9 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   { namespace: 'cached', workload: 'warmer', container: 'api', verdict: null },
   { namespace: 'cached', workload: 'reader', container: 'api', verdict: 'secret-not-attached', detailVerdict: 'cached-image-unverified' },
   { namespace: 'cached', workload: 'never-reader', container: 'api', verdict: 'never-pull', detailVerdict: 'cached-image-never-pull' },
+  // Credential providers (KEP-4412): no pull secret, the nodes' workload-identity provider.
+  { namespace: 'workload-identity', workload: 'ledger', container: 'ledger', verdict: 'provider-annotation-missing' },
+  { namespace: 'workload-identity', workload: 'reports', container: 'reports', verdict: 'provider-credentials-refused' },
 ];
 
 /**

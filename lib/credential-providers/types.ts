@@ -27,6 +27,9 @@ export interface TokenAttributes {
   cacheType: 'ServiceAccount' | 'Token';
 }
 
+/** The name of the file beside the registry configuration that holds the nodes' CredentialProviderConfig. */
+export const CREDENTIAL_PROVIDERS_FILE = 'credential-providers.yaml';
+
 /** Where the providers pullfix assumes come from: a configuration it was given, or its built-in cloud patterns. */
 export type ProviderSource = 'config' | 'built-in';
 

@@ -3,13 +3,11 @@ import 'server-only';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ApiError } from '../api/errors';
-import { BUILT_IN_PROVIDERS, CredentialProviderConfigError, parseCredentialProviderConfig, type CredentialProviders } from '../credential-providers';
+import { BUILT_IN_PROVIDERS, CREDENTIAL_PROVIDERS_FILE, CredentialProviderConfigError, parseCredentialProviderConfig, type CredentialProviders } from '../credential-providers';
 import { log } from '../log';
 import { REGISTRY_CONFIG_ENV } from '../registry/endpoints';
 
 export const CREDENTIAL_PROVIDERS_ENV = 'PULLFIX_CREDENTIAL_PROVIDERS';
-/** The file the simulator (or an operator) puts beside the registry configuration: every context's nodes. */
-export const CREDENTIAL_PROVIDERS_FILE = 'credential-providers.yaml';
 
 /**
  * The credential providers the nodes of `context` run, from the kubelet's own CredentialProviderConfig:

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { verifiesCachedImages } from '../../lib/diagnosis';
 import { goQuote, ImageRefError, parseImageRef, type ImageRef } from '../../lib/image-ref';
 import { realClock, type Clock, type ClockTimer } from '../clock';
-import type { PullImage, PullOutcome } from '../contracts';
+import type { PullCredential, PullImage, PullOutcome } from '../contracts';
 import { StoreError, type KubeObject, type ObjectStore, type StoreEvent } from '../store';
 import { defaultPullPolicy } from './admission';
+import { providerCredentials, type SimCredentialProvider } from './credential-provider';
 import { lookupPullCredentials } from './credentials';
 import { EventRecorder } from './events';
 import { failedImageMounts, imageVolumesOf, type ImageVolumePull } from './image-volumes';
@@ -20,6 +21,8 @@ export interface KubeletOptions {
   containerRunMs: number;
   /** The platform pulls ask for. */
   platform?: string;
+  /** The node's credential provider plugins; their credentials follow the pull secrets' (UnionDockerKeyring). */
+  credentialProviders?: SimCredentialProvider[];
   /** Back-off windows, container run times, timestamps and event times; the real clock unless a test drives it. */
   clock?: Clock;
   log?: (line: string) => void;
@@ -467,7 +470,7 @@ class SimKubelet implements Kubelet {
     const started = this.clock.now();
     const lookup = lookupPullCredentials(secrets(), `${ref.registry}/${ref.repository}`);
     const outcome: PullOutcome & { size?: number } = lookup.ok
-      ? await this.options.pullImage(ref.normalized, lookup.credentials, this.options.platform ?? 'linux/amd64')
+      ? await this.options.pullImage(ref.normalized, [...lookup.credentials, ...this.providerCredentials(pod, ref)], this.options.platform ?? 'linux/amd64')
       : { ok: false, reason: 'ErrImagePull', message: lookup.message };
     if (!outcome.ok) {
       recorder.record(pod, { type: 'Warning', reason: 'Failed', message: `Failed to pull image ${quoted}: ${outcome.message}`, fieldPath });
@@ -511,6 +514,14 @@ class SimKubelet implements Kubelet {
     const status = (node.status ?? {}) as { images?: { names?: string[]; sizeBytes?: number }[] };
     const images = (status.images ?? []).filter((image) => !(image.names ?? []).includes(name));
     this.store.update('nodes', { ...node, status: { ...status, images: [...images, { names: [name, imageID], sizeBytes }] } });
+  }
+
+  /** What the node's credential providers add, reading the pod's service account as it is now, at each pull. */
+  private providerCredentials(pod: Pod, ref: ImageRef): PullCredential[] {
+    const providers = this.options.credentialProviders ?? [];
+    if (providers.length === 0) return [];
+    const account = this.store.get('serviceaccounts', pod.metadata.namespace, pod.spec.serviceAccountName ?? 'default');
+    return providerCredentials(providers, `${ref.registry}/${ref.repository}`, account);
   }
 
   /** client-go's flowcontrol.Backoff: the first failure waits the initial duration, each further one doubles it, up to the cap. */
