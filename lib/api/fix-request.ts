@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { annotationProblem } from '../credential-providers/annotations';
 import { boundedText, containerName, namespaceName, podName, secretName } from './validation';
 
 /**
@@ -57,3 +58,19 @@ export const imageFixBody = z.object({
 });
 
 export type ImageFixRequest = z.infer<typeof imageFixBody>;
+
+/** The annotate fix: put a credential provider's required annotation on the pod's service account. */
+export const annotationFixBody = z
+  .object({
+    mode: z.enum(['preview', 'apply']),
+    pod: podName,
+    container: containerName,
+    key: boundedText('annotation key', 317),
+    value: boundedText('annotation value', 1024),
+  })
+  .superRefine((body, context) => {
+    const problem = annotationProblem(body.key, body.value);
+    if (problem) context.addIssue({ code: 'custom', path: ['value'], message: problem });
+  });
+
+export type AnnotationFixRequest = z.infer<typeof annotationFixBody>;

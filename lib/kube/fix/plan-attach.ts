@@ -122,7 +122,7 @@ function jitteredBackoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * ceiling));
 }
 
-function restartStep(clients: KubeClients, namespace: string, workload: FixWorkload): PlannedStep {
+export function restartStep(clients: KubeClients, namespace: string, workload: FixWorkload): PlannedStep {
   const at = new Date();
   const patch = restartPatch(workload.kind, at);
   return {

@@ -62,7 +62,7 @@ interface StepFailure {
 }
 
 /** Runs steps in order; after a failure the rest are not tried and stay null. */
-async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClients): Promise<{ checks: (StepCheck | null)[]; failure: StepFailure | null }> {
+export async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClients): Promise<{ checks: (StepCheck | null)[]; failure: StepFailure | null }> {
   const checks: (StepCheck | null)[] = [];
   let failure: StepFailure | null = null;
   for (const step of steps) {
@@ -81,7 +81,7 @@ async function runAll(steps: PlannedStep[], dryRun: boolean, clients: KubeClient
 }
 
 /** The answer to a failed apply: the step, the cluster's words, and what was undone. */
-function fixFailed({ step, error }: StepFailure, phase: string, aftermath: string): ApiError {
+export function fixFailed({ step, error }: StepFailure, phase: string, aftermath: string): ApiError {
   return new ApiError('fix-failed', error.status, `the fix stopped at "${step.title}" during ${phase}: ${error.message}; ${aftermath}`, error.reason);
 }
 
