@@ -86,6 +86,14 @@ export interface FixOptions {
   /** Set when Argo CD, Flux or Helm manages the workload: a live patch will be reverted. */
   management: GitOpsManagement | null;
   preferred: { source: 'new' | 'existing'; existingName: string | null; target: AttachTargetKind | null };
+  /** The annotations the serving credential provider requires and the service account lacks (the annotate fix). */
+  annotate?: AnnotateChoice | null;
+}
+
+export interface AnnotateChoice extends Permission {
+  serviceAccount: string;
+  provider: string;
+  keys: string[];
 }
 
 export type FixStepKind =

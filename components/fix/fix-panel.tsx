@@ -11,6 +11,7 @@ import { initialChoice } from '@/lib/fix-plan';
 import { fixOptionsQuery } from '@/lib/queries/fix';
 import { VERDICTS } from '@/lib/verdicts';
 import { QueryError } from '../query-error';
+import { AnnotateFixPanel } from './annotate-fix';
 import { FixForm } from './fix-form';
 
 export interface FixPanelProps {
@@ -37,7 +38,7 @@ export function FixPanel({ context, namespace, pod, container: failing, diagnosi
   if (live && (pinned?.container !== live.container || pinned.verdict.code !== live.verdict.code)) setPinned(live);
   const shown = live ?? pinned;
   const options = useQuery({ ...fixOptionsQuery(context, namespace, pod, shown?.container ?? ''), enabled: shown !== null });
-  if (!shown) return null;
+  if (!shown) return <AnnotateFixPanel context={context} namespace={namespace} pod={pod} container={container} diagnosis={diagnosis} />;
   const { verdict } = shown;
   const shownContainer = diagnosis.containers.find((candidate) => candidate.name === shown.container);
   const evidence = sourceEvidence(namespace, shownContainer?.candidates ?? []);

@@ -1,5 +1,3 @@
-import { qualifiedNameProblem } from './config';
-
 /**
  * The identity annotations the cloud providers' plugins read, with the shape of the value each expects: a typo
  * in a role ARN or a service-account e-mail is refused here rather than met as a refused pull minutes later.
@@ -35,5 +33,24 @@ export function annotationProblem(key: string, value: string): string | null {
   if (CONTROL_CHARACTERS.test(value)) return `the value for ${key} contains control characters`;
   const known = KNOWN_VALUES.find((entry) => entry.key.test(key));
   if (known && !known.value.test(value)) return `${key} takes ${known.expected}`;
+  return null;
+}
+
+const NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** apimachinery's IsQualifiedName: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
+export function qualifiedNameProblem(value: string): string | null {
+  const parts = value.split('/');
+  if (parts.length > 2) return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', with an optional DNS subdomain prefix and '/'";
+  const name = parts.length === 2 ? (parts[1] ?? '') : value;
+  const prefix = parts.length === 2 ? (parts[0] ?? '') : null;
+  if (prefix !== null) {
+    if (prefix === '') return 'prefix part must be non-empty';
+    if (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) return 'prefix part must be a lowercase RFC 1123 subdomain of at most 253 characters';
+  }
+  if (name === '') return 'name part must be non-empty';
+  if (name.length > 63) return 'name part must be no more than 63 characters';
+  if (!NAME_PART.test(name)) return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
   return null;
 }

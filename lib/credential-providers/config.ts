@@ -3,6 +3,7 @@
 // codec is: an unknown field is an error, not a silently ignored typo.
 import { parse } from 'yaml';
 import { parseHttpUrl } from '../go/url';
+import { qualifiedNameProblem } from './annotations';
 import type { CredentialProvider, CredentialProviderConfig, TokenAttributes } from './types';
 
 export class CredentialProviderConfigError extends Error {
@@ -102,25 +103,6 @@ function annotationKeyProblems(where: string, keys: string[]): string[] {
     seen.add(key);
   }
   return problems;
-}
-
-const NAME_PART = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
-/** apimachinery's IsQualifiedName: an optional DNS-subdomain prefix and "/", then a name of at most 63 characters. */
-export function qualifiedNameProblem(value: string): string | null {
-  const parts = value.split('/');
-  if (parts.length > 2) return "a qualified name must consist of alphanumeric characters, '-', '_' or '.', with an optional DNS subdomain prefix and '/'";
-  const name = parts.length === 2 ? (parts[1] ?? '') : value;
-  const prefix = parts.length === 2 ? (parts[0] ?? '') : null;
-  if (prefix !== null) {
-    if (prefix === '') return 'prefix part must be non-empty';
-    if (prefix.length > 253 || !DNS_SUBDOMAIN.test(prefix)) return 'prefix part must be a lowercase RFC 1123 subdomain of at most 253 characters';
-  }
-  if (name === '') return 'name part must be non-empty';
-  if (name.length > 63) return 'name part must be no more than 63 characters';
-  if (!NAME_PART.test(name)) return "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-  return null;
 }
 
 function readProvider(value: unknown, where: string, problems: string[]): CredentialProvider {

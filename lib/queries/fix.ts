@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { FixRequest } from '../api/fix-request';
+import type { AnnotationFixRequest, FixRequest } from '../api/fix-request';
 import type { FixUndo, FixUndoResponse } from '../api/fix-undo';
 import type { FixFollow, FixOptions, FixProgress, FixResponse } from '../fix-plan';
 import { getJson, postJson } from './fetch';
@@ -39,4 +39,8 @@ export function postFixUndo(context: string, namespace: string, undo: FixUndo): 
 /** The one mutation of the fix form; the body carries the password once. */
 export function postFix(context: string, namespace: string, request: FixRequest): Promise<FixResponse> {
   return postJson<FixResponse>(apiPaths.fixes(context, namespace), request);
+}
+
+export function postAnnotationFix(context: string, namespace: string, request: AnnotationFixRequest): Promise<FixResponse> {
+  return postJson(apiPaths.annotationFixes(context, namespace), request);
 }

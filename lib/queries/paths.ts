@@ -28,6 +28,7 @@ export const apiPaths = {
   incidentFixes: (context: string) => `${contextPath(context)}/incident-fixes`,
   fixUndo: (context: string, namespace: string) => `${apiPaths.fixes(context, namespace)}/undo`,
   imageFixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/image-fixes`,
+  annotationFixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/annotation-fixes`,
   registryCheck: () => '/api/registry/check',
 };
 

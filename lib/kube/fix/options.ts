@@ -19,6 +19,7 @@ import { podContainers } from '../pull-waits';
 import { getJob, getPod, getServiceAccount, getWorkload, listSecrets, unlessRefused } from '../reads';
 import { gitOpsManagement } from '../../gitops';
 import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
+import { annotateChoice } from './plan-annotate';
 import { findWorkload, jobDeletion, jobPods, templatePullSecrets, WORKLOAD_RESOURCES, type FixWorkload } from './workloads';
 
 /**
@@ -83,6 +84,7 @@ export async function getFixOptions(context: string, namespace: string, podName:
       existingName: firstExisting?.name ?? null,
       target: targets.find((target) => target.allowed && target.kind !== 'in-place')?.kind ?? null,
     },
+    annotate: await annotateChoice(clients, context, namespace, serviceAccount, image.input),
   };
 }
 

@@ -5,12 +5,13 @@ import type { AnnotationFixRequest } from '../../api/fix-request';
 import { ApiError } from '../../api/errors';
 import { findProvider, type ProviderFinding } from '../../credential-providers';
 import { previewYaml } from '../../fix-manifests';
-import type { FixResponse, FixStep } from '../../fix-plan';
+import type { AnnotateChoice, FixResponse, FixStep } from '../../fix-plan';
 import { audit } from '../../log';
 import { clientsFor, type KubeClients } from '../config';
 import { credentialProvidersFor } from '../credential-providers';
 import { kubeCall, toApiError } from '../errors';
-import { getPod, getServiceAccount } from '../reads';
+import { getPod, getServiceAccount, unlessRefused } from '../reads';
+import { reviewAccess } from './access';
 import { containerImage } from './options';
 import { restartStep } from './plan-attach';
 import { dryRunParam, type PlannedStep } from './planned-step';
@@ -62,6 +63,17 @@ async function annotate(clients: KubeClients, context: string, namespace: string
     throw fixFailed(results.failure, 'the apply', annotated ? await removeAnnotation(clients, namespace, accountName, request.key) : 'nothing was changed');
   }
   return { mode: 'apply', steps: steps.map((step, index) => ({ ...step, result: results.checks[index] ?? null })), applied: true, follow: null };
+}
+
+/** The fix options' part: what the provider serving `image` requires that the account lacks, and whether the user may patch it. */
+export async function annotateChoice(clients: KubeClients, context: string, namespace: string, accountName: string, image: string): Promise<AnnotateChoice | null> {
+  const account = await unlessRefused(getServiceAccount(clients, namespace, accountName), 'forbidden', 'not-found');
+  if (account === null) return null;
+  const provider = findProvider(credentialProvidersFor(context), image, { annotationKeys: Object.keys(account.metadata?.annotations ?? {}) });
+  if (provider === null || provider.missingAnnotations.length === 0) return null;
+  const check = { verb: 'patch', group: '', resource: 'serviceaccounts', namespace };
+  const permission = (await reviewAccess(clients, [check]))(check);
+  return { serviceAccount: accountName, provider: provider.provider, keys: provider.missingAnnotations, ...permission };
 }
 
 /** Only what the provider asks for, on an account that lacks it: the endpoint is not a general annotation editor. */
