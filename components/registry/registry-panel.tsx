@@ -2,6 +2,7 @@
 
 import type { ContainerDiagnosis, PodDiagnosis } from '@/lib/api/types';
 import { PlatformList } from './platform-list';
+import { RateLimitHeadroom } from './rate-limit-headroom';
 import { TagSuggestions } from './tag-suggestions';
 import { TestCredentialsButton } from './test-credentials-button';
 
@@ -14,14 +15,16 @@ interface Props {
 
 /**
  * What the registry itself says about this pod: closest tags for a tag that does not exist, the platforms an
- * image offers when none fits the node, and a registry test for every pull secret that would serve an image.
+ * image offers when none fits the node, the pull allowance left when pulls are rate-limited, and a registry
+ * test for every pull secret that would serve an image.
  */
 export function RegistryPanel({ context, namespace, pod, diagnosis }: Props) {
   const where = { context, namespace, pod };
   const tagFixes = diagnosis.containers.filter((container) => container.verdict?.code === 'tag-not-found');
   const platformMismatches = diagnosis.containers.filter((container) => container.verdict?.code === 'platform-mismatch');
+  const rateLimited = diagnosis.containers.filter((container) => container.verdict?.code === 'rate-limited');
   const testable = testableSecrets(diagnosis);
-  if (tagFixes.length === 0 && platformMismatches.length === 0 && testable.length === 0) return null;
+  if (tagFixes.length === 0 && platformMismatches.length === 0 && rateLimited.length === 0 && testable.length === 0) return null;
   return (
     <section aria-labelledby="registry-heading" className="flex flex-col gap-4 rounded-xl border border-slate-200 bg-white p-5 shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <h2 id="registry-heading" className="font-semibold">
@@ -42,6 +45,14 @@ export function RegistryPanel({ context, namespace, pod, diagnosis }: Props) {
             Platforms of <span className="font-mono">{container.imageInput}</span>
           </h3>
           <PlatformList {...where} container={container.name} />
+        </div>
+      ))}
+      {rateLimited.map((container) => (
+        <div key={`rate-${container.name}`} data-container={container.name}>
+          <h3 className="mb-2 text-sm font-semibold">
+            Pull allowance at <span className="font-mono">{container.image?.registry ?? container.imageInput}</span>
+          </h3>
+          <RateLimitHeadroom {...where} container={container.name} />
         </div>
       ))}
       {testable.map(({ secret, container }) => (

@@ -1,11 +1,12 @@
 import 'server-only';
 
 import type { V1Pod } from '@kubernetes/client-node';
-import type { PodRegistryInfo, PlatformComparison, RegistryCheckResponse, TagSuggestionsResult } from '../api/types';
+import type { PodRegistryInfo, PlatformComparison, RateLimitInfo, RegistryCheckResponse, TagSuggestionsResult } from '../api/types';
 import type { RegistryCheckBody } from '../api/registry-validation';
 import { ImageRefError, parseImageRef, type ImageRef } from '../image-ref';
 import { assertAllowedTarget } from '../registry/address-guard';
-import { checkImageAccess, fetchManifestPlatforms, listTags, type RegistryLogin } from '../registry/client';
+import { checkImageAccess, checkRateLimit, fetchManifestPlatforms, listTags, type RegistryLogin } from '../registry/client';
+import { describeHeadroom } from '../registry/rate-limit';
 import { resolveEndpoint } from '../registry/endpoints';
 import { RegistryError } from '../registry/errors';
 import { suggestTags } from '../tag-suggest';
@@ -81,9 +82,10 @@ export async function getPodRegistryInfo(context: string, namespace: string, pod
   const image = parseImage(container.image);
   await guardEndpoint(image.registry);
   const login = await podLoginFor(clients, pod, image.normalized);
-  const [tags, platforms] = await Promise.all([
+  const [tags, platforms, rateLimit] = await Promise.all([
     tagSuggestions(image, login),
     platformComparison(clients, pod, image, login),
+    rateLimitInfo(image, login),
   ]);
   return {
     container: containerName,
@@ -92,7 +94,15 @@ export async function getPodRegistryInfo(context: string, namespace: string, pod
     credential: login === null ? null : { secret: login.secret, username: login.username },
     tags,
     platforms,
+    rateLimit,
   };
+}
+
+async function rateLimitInfo(image: ImageRef, login: RegistryLogin | null): Promise<RateLimitInfo> {
+  const checked = await checkRateLimit(image, login, REGISTRY_OPTIONS);
+  if (!checked.ok) return { ok: false, cause: checked.cause, message: checked.message };
+  if (checked.headroom === null) return { ok: true, limit: null, text: null };
+  return { ok: true, ...checked.headroom, text: describeHeadroom(checked.headroom) };
 }
 
 async function tagSuggestions(image: ImageRef, login: RegistryLogin | null): Promise<TagSuggestionsResult> {

@@ -6,8 +6,9 @@ import 'server-only';
 import { ImageRefError, parseImageRef, type ImageRef } from '../image-ref';
 import { loadEndpointConfig, resolveEndpoint } from './endpoints';
 import { RegistryError, type RegistryFailure } from './errors';
-import { platformName } from './manifest';
-import { parseJson } from './reply';
+import { MANIFEST_ACCEPT, platformName } from './manifest';
+import { parseRateLimit, type RateLimitHeadroom } from './rate-limit';
+import { headerValue, parseJson } from './reply';
 import { RegistrySession, type RegistryCheckResult, type RegistryClientOptions, type RegistryLogin } from './session';
 import { nextPage, tagsOf, type TagListResult } from './tags';
 
@@ -52,6 +53,24 @@ export async function fetchManifestPlatforms(
     const config = await session.fetchBlobJson(manifest.configDigest);
     const platform = platformName(config);
     return session.success(manifest.digest, manifest.mediaType, platform === null ? null : [platform]);
+  });
+}
+
+/**
+ * The pull allowance the registry states for this login (or the anonymous address): a HEAD of the manifest,
+ * which Docker Hub answers with its ratelimit headers and does not count as a pull. null when the registry
+ * sends none. A 429 still carries them.
+ */
+export async function checkRateLimit(
+  image: string | ImageRef,
+  credential: RegistryLogin | null,
+  options: RegistryClientOptions = {},
+): Promise<{ ok: true; headroom: RateLimitHeadroom | null } | RegistryFailure> {
+  return withSession(image, credential, options, async (session) => {
+    const reply = await session.request('HEAD', session.manifestUrl(), MANIFEST_ACCEPT);
+    const headroom = parseRateLimit(headerValue(reply, 'ratelimit-limit'), headerValue(reply, 'ratelimit-remaining'), headerValue(reply, 'docker-ratelimit-source'));
+    if (headroom === null && reply.status !== 200) throw session.statusFailure(reply, 'manifest');
+    return { ok: true as const, headroom };
   });
 }
 

@@ -48,7 +48,14 @@ export interface PodRegistryInfo {
   credential: { secret: string; username: string } | null;
   tags: TagSuggestionsResult;
   platforms: PlatformComparison;
+  /** The pull allowance the registry states (Docker Hub's ratelimit headers, read with a HEAD that costs no pull). */
+  rateLimit: RateLimitInfo;
 }
+
+export type RateLimitInfo =
+  | { ok: true; limit: number; remaining: number; windowSeconds: number | null; source: string | null; text: string }
+  | { ok: true; limit: null; text: null }
+  | { ok: false; cause: PullFailureCause; message: string };
 
 export type TagSuggestionsResult =
   | { ok: true; /** Closest to the requested tag first. */ suggestions: string[]; complete: boolean }
