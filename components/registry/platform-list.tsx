@@ -2,16 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { podRegistryQuery } from '@/lib/queries/registry';
+import type { ContainerRef } from './container-ref';
 
-interface Props {
-  context: string;
-  namespace: string;
-  pod: string;
-  container: string;
-}
 
 /** For platform-mismatch: what the image offers, beside the node the pod landed on, the node's own marked. */
-export function PlatformList({ context, namespace, pod, container }: Props) {
+export function PlatformList({ context, namespace, pod, container }: ContainerRef) {
   const info = useQuery(podRegistryQuery(context, namespace, pod, container));
   if (info.isPending) return <p className="text-sm text-slate-500">Reading the image’s platforms…</p>;
   if (info.isError) return <p className="text-sm text-amber-800 dark:text-amber-300">The platforms could not be read: {info.error.message}</p>;

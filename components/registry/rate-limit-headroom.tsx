@@ -2,16 +2,11 @@
 
 import { useQuery } from '@tanstack/react-query';
 import { podRegistryQuery } from '@/lib/queries/registry';
+import type { ContainerRef } from './container-ref';
 
-interface Props {
-  context: string;
-  namespace: string;
-  pod: string;
-  container: string;
-}
 
 /** For rate-limited pulls: how many pulls the registry says are left, read with a HEAD that costs none. */
-export function RateLimitHeadroom({ context, namespace, pod, container }: Props) {
+export function RateLimitHeadroom({ context, namespace, pod, container }: ContainerRef) {
   const info = useQuery(podRegistryQuery(context, namespace, pod, container));
   if (info.isPending) return <p className="text-sm text-slate-500">Asking the registry for the pull allowance…</p>;
   if (info.isError) return <p className="text-sm text-amber-800 dark:text-amber-300">The pull allowance could not be read: {info.error.message}</p>;

@@ -5,13 +5,8 @@ import { useState } from 'react';
 import { invalidateContext } from '@/lib/queries';
 import { imageFixPreviewQuery, podRegistryQuery, postImageFix } from '@/lib/queries/registry';
 import { RolloutStatus } from '../fix/rollout-status';
+import type { ContainerRef } from './container-ref';
 
-interface Props {
-  context: string;
-  namespace: string;
-  pod: string;
-  container: string;
-}
 
 const SHOWN = 8;
 
@@ -19,7 +14,7 @@ const SHOWN = 8;
  * For tag-not-found: the repository's tags closest to the one asked for, each with "Use this tag", which
  * previews the patch of the workload (with the API server's dry run and permission answer) before applying it.
  */
-export function TagSuggestions({ context, namespace, pod, container }: Props) {
+export function TagSuggestions({ context, namespace, pod, container }: ContainerRef) {
   const info = useQuery(podRegistryQuery(context, namespace, pod, container));
   const [chosen, setChosen] = useState<string | null>(null);
   // A refetch that fails (the pod is gone once the fix rolls out) keeps the list and the change on screen.
@@ -48,7 +43,7 @@ export function TagSuggestions({ context, namespace, pod, container }: Props) {
   );
 }
 
-function TagChange({ context, namespace, pod, container, tag }: Props & { tag: string }) {
+function TagChange({ context, namespace, pod, container, tag }: ContainerRef & { tag: string }) {
   const queryClient = useQueryClient();
   const request = { pod, container, tag };
   const preview = useQuery(imageFixPreviewQuery(context, namespace, request));
