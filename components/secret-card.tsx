@@ -72,7 +72,14 @@ function EntryRow({ secret, entry, containers }: { secret: string; entry: Regist
       <td className="px-4 py-2 font-mono text-xs" data-field="username">
         {entry.username ?? '—'}
       </td>
-      <td className="px-4 py-2 text-xs">{entry.hasPassword ? 'set' : <span className="text-rose-700 dark:text-rose-300">not set</span>}</td>
+      <td className="px-4 py-2 text-xs">
+        {entry.hasPassword ? 'set' : <span className="text-rose-700 dark:text-rose-300">not set</span>}
+        {entry.ecrToken && (
+          <span data-field="ecr-token" className={`block ${entry.ecrToken.expired ? 'text-rose-700 dark:text-rose-300' : 'text-slate-500 dark:text-slate-400'}`}>
+            {entry.ecrToken.text}
+          </span>
+        )}
+      </td>
       <td className="px-4 py-2 font-mono text-xs" data-field="fingerprint">
         {entry.fingerprint ?? '—'}
       </td>

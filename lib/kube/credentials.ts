@@ -5,6 +5,8 @@ import { BUILT_IN_PROVIDERS, type CredentialProviders } from '../credential-prov
 import type { SecretFact } from '../pull-verdict';
 import type { PullSecretState, PullSecretView, SecretMatch, ServiceAccountView } from '../api/types';
 import { decodePullSecret, explainCredentialMatch, matchCredentials, PullSecretError, type DecodedPullSecret } from '../pull-secrets';
+import { pullSecretLogins, type PullSecretLogin } from '../pull-secrets/logins';
+import { ecrTokenAge, type EcrTokenAge } from '../registry/ecr-token';
 import { isoTime } from './timestamps';
 
 /** The secret types the kubelet reads pull credentials from. */
@@ -132,13 +134,15 @@ function readSecret(secret: V1Secret, attached: ('pod' | 'service-account')[]): 
   };
   try {
     const decoded = decodePullSecret({ type: secret.type, data: secret.data });
+    const logins = pullSecretLogins({ type: secret.type, data: secret.data });
+    const now = new Date();
     return {
       decoded,
       view: {
         ...base,
         status: 'ok',
         problem: null,
-        entries: decoded.entries.map((entry) => ({
+        entries: decoded.entries.map((entry, index) => ({
           server: entry.server,
           kubeletKey: entry.indexKey,
           ignoredReason: entry.ignoredReason,
@@ -146,6 +150,7 @@ function readSecret(secret: V1Secret, attached: ('pod' | 'service-account')[]): 
           hasPassword: entry.hasPassword,
           fingerprint: entry.fingerprint,
           email: entry.email,
+          ...ecrTokenOf(logins[index], base.created, now),
         })),
       },
     };
@@ -161,6 +166,12 @@ function readSecret(secret: V1Secret, attached: ('pod' | 'service-account')[]): 
       },
     };
   }
+}
+
+/** Only ECR logins carry the field. */
+function ecrTokenOf(login: PullSecretLogin | undefined, created: string | null, now: Date): { ecrToken?: EcrTokenAge } {
+  const age = login === undefined ? null : ecrTokenAge(login, created, now);
+  return age === null ? {} : { ecrToken: age };
 }
 
 /** `secret` undefined: not readable; null: does not exist. */

@@ -1,3 +1,5 @@
+import type { EcrTokenAge } from '../../registry/ecr-token';
+
 /**
  * GET /api/contexts/{context}/namespaces/{namespace}/pods/{pod}: one pod's diagnosis.
  * Part of the API's JSON types (gathered in index.ts): types only, nothing server-side.
@@ -126,6 +128,8 @@ export interface RegistryEntryView {
   hasPassword: boolean;
   /** Keyed hash of username:password: equal fingerprints mean equal credentials. */
   fingerprint: string | null;
+  /** For an ECR login: how old its 12-hour token is, from the token itself or, failing that, the secret's creation. */
+  ecrToken?: EcrTokenAge | null;
   email: string | null;
   /** Why the kubelet ignores this entry (a key that is not a URL); null when it uses it. */
   ignoredReason: string | null;
