@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../../lib/api/errors';
 import { annotationFixBody, type AnnotationFixRequest } from '../../lib/api/fix-request';
 import { clientsFor } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { runAnnotateFix } from '../../lib/kube/fix/plan-annotate';
-import { pointAppAtCluster } from '../support/app-cluster';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { clusterForFile } from '../support/app-cluster';
+import { startSimCli } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
 /**
@@ -16,17 +16,9 @@ import { waitUntil } from '../support/wait';
 const NAMESPACE = 'workload-identity';
 const KEY = 'iam.gke.io/gcp-service-account';
 const VALUE = 'ledger@acme-prod.iam.gserviceaccount.com';
-let sim: SimProcess;
-let restoreApp = (): void => undefined;
-
-beforeAll(async () => {
-  sim = await startSimCli('demo');
-  restoreApp = pointAppAtCluster(sim);
-}, 100_000);
-
-afterAll(async () => {
-  restoreApp();
-  await sim?.stop();
+clusterForFile(() => startSimCli('demo'), {
+  stop: (sim) => sim.stop(),
+  environment: (sim) => ({ PULLFIX_KUBECONFIG: sim.kubeconfig, PULLFIX_REGISTRY_CONFIG: sim.registries, PULLFIX_VERIFY_CREDENTIALS: 'on' }),
 });
 
 async function ledgerFailure() {
