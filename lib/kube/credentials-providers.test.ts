@@ -36,7 +36,7 @@ describe('the credential facts a diagnosis reads about providers and ECR tokens'
       providers,
     });
     expect(credentials.serviceAccountAnnotations).toEqual(['example.com/team']);
-    const finding = diagnoseContainer({ containerType: 'regular', imageInput: 'europe-docker.pkg.dev/acme/images/ledger:2.1', reason: 'ErrImagePull', message: 'failed to authorize: 401 Unauthorized' }, credentials);
+    const finding = diagnoseContainer({ name: 'ledger', containerType: 'regular', imageInput: 'europe-docker.pkg.dev/acme/images/ledger:2.1', reason: 'ErrImagePull', message: 'failed to authorize: 401 Unauthorized' }, credentials);
     expect(finding.verdict.code).toBe('provider-annotation-missing');
   });
 
