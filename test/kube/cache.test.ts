@@ -138,14 +138,14 @@ describe('the watch-fed cache', () => {
     expect(registry.health().map((health) => health.mode)).toEqual(['cluster-watch']);
   });
 
-  it('answers the pod detail from a synced cache with one get for the pod, as the reads would', async () => {
+  it('answers the pod detail from a synced cache with one get for the pod and one for its node (its kubelet version), as the reads would', async () => {
     const withoutCache = await getPodDiagnosis(ADMIN.name, 'shop', 'web-7d4b9c8f6d-q8m4z');
     try {
       await cacheRegistry().failures(ADMIN.name, null);
       const before = cluster().server.requestLog.length;
       const fromCache = await getPodDiagnosis(ADMIN.name, 'shop', 'web-7d4b9c8f6d-q8m4z');
       const paths = cluster().server.requestLog.slice(before).map((entry) => new URL(entry.path, cluster().server.url).pathname);
-      expect(paths).toEqual(['/api/v1/namespaces/shop/pods/web-7d4b9c8f6d-q8m4z']);
+      expect(paths).toEqual(['/api/v1/namespaces/shop/pods/web-7d4b9c8f6d-q8m4z', '/api/v1/nodes/node-1']);
       expect({ ...fromCache, fetchedAt: '' }).toEqual({ ...withoutCache, fetchedAt: '' });
     } finally {
       cacheRegistry().stopAll();
