@@ -7,7 +7,7 @@ import { credentialProvidersFor } from './credential-providers';
 import { indexSecrets, type NamespaceCredentials } from './credentials';
 import { ApiError } from '../api/errors';
 import { intermediateKinds, ownerIndex, type OwnerIndex } from './owners';
-import { listEvents, listJobs, listReplicaSets, listSecrets, listServiceAccounts } from './reads';
+import { listEvents, listJobs, listReplicaSets, listPullSecrets, listServiceAccounts } from './reads';
 
 /** Everything a diagnosis reads about one namespace, each part read with one list call. */
 export interface NamespaceReads {
@@ -33,7 +33,7 @@ export async function readNamespace(
 
   const [events, secrets, serviceAccounts, replicaSets, jobs] = await Promise.all([
     read('events', () => listEvents(clients, namespace, 'involvedObject.kind=Pod')),
-    read('secrets', () => listSecrets(clients, namespace)),
+    read('secrets', () => listPullSecrets(clients, namespace)),
     read('service accounts', () => listServiceAccounts(clients, namespace)),
     kinds.has('ReplicaSet') ? read('ReplicaSets', () => listReplicaSets(clients, namespace)) : null,
     kinds.has('Job') ? read('Jobs', () => listJobs(clients, namespace)) : null,

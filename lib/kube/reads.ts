@@ -18,6 +18,7 @@ import type { PatchableKind } from '../fix-plan';
 import type { KubeClients } from './config';
 import { ApiError } from '../api/errors';
 import { kubeCall } from './errors';
+import { PULL_SECRET_TYPES } from './credentials';
 
 /**
  * One function per read of the cluster (the Next.js dashboard's data layer). Each maps client-node's failure to
@@ -148,10 +149,30 @@ export async function listEvents(clients: KubeClients, namespace: string | null,
   return list.items;
 }
 
-export async function listSecrets(clients: KubeClients, namespace: string | null): Promise<V1Secret[]> {
-  const list = await kubeCall(clients, () => (namespace ? clients.core.listNamespacedSecret({ namespace }) : clients.core.listSecretForAllNamespaces()));
-  return list.items;
+/**
+ * The pull secrets of a namespace (or of every namespace), in one list, as the cache holds them: a field selector
+ * cannot OR the two pull types, so the built-in types that never hold registry credentials stay on the server and
+ * any other type is dropped on arrival. A secret of another type named in imagePullSecrets is then missing on both
+ * paths, as it is to the kubelet, which skips it.
+ */
+export async function listPullSecrets(clients: KubeClients, namespace: string | null): Promise<V1Secret[]> {
+  const fieldSelector = NON_PULL_SECRET_TYPES.map((type) => `type!=${type}`).join(',');
+  const list = await kubeCall(clients, () =>
+    namespace ? clients.core.listNamespacedSecret({ namespace, fieldSelector }) : clients.core.listSecretForAllNamespaces({ fieldSelector }),
+  );
+  return list.items.filter((secret) => PULL_SECRET_TYPES.has(secret.type ?? ''));
 }
+
+/** Kubernetes' built-in Secret types other than the pull types, and Helm's releases (often the largest Secrets). */
+const NON_PULL_SECRET_TYPES = [
+  'Opaque',
+  'kubernetes.io/service-account-token',
+  'kubernetes.io/basic-auth',
+  'kubernetes.io/ssh-auth',
+  'kubernetes.io/tls',
+  'bootstrap.kubernetes.io/token',
+  'helm.sh/release.v1',
+];
 
 export async function listServiceAccounts(clients: KubeClients, namespace: string): Promise<V1ServiceAccount[]> {
   return (await kubeCall(clients, () => clients.core.listNamespacedServiceAccount({ namespace }))).items;

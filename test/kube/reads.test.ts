@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clientsFor } from '../../lib/kube/config';
 import { ApiError } from '../../lib/api/errors';
-import { findSecret, getPod, getSecret, listPods, listSecrets, POD_PAGE_SIZE, unlessRefused } from '../../lib/kube/reads';
+import { findSecret, getPod, getSecret, listPods, listPullSecrets, POD_PAGE_SIZE, unlessRefused } from '../../lib/kube/reads';
 import { ADMIN, STRANGER, VIEWER, pod, pullSecret, simClusterForFile } from './sim-cluster';
 
 simClusterForFile((store) => {
@@ -31,7 +31,7 @@ describe('the read layer', () => {
 
   it('degrades only on the codes it is told to', async () => {
     const viewer = clientsFor(VIEWER.name);
-    expect(await unlessRefused(listSecrets(viewer, 'many'), 'forbidden')).toBeNull();
-    await expect(unlessRefused(listSecrets(viewer, 'many'), 'not-found')).rejects.toMatchObject({ code: 'forbidden', status: 403 });
+    expect(await unlessRefused(listPullSecrets(viewer, 'many'), 'forbidden')).toBeNull();
+    await expect(unlessRefused(listPullSecrets(viewer, 'many'), 'not-found')).rejects.toMatchObject({ code: 'forbidden', status: 403 });
   });
 });

@@ -11,12 +11,14 @@ import {
   type TargetChoice,
 } from '../../fix-plan';
 import { decodePullSecret, matchCredentials, PullSecretError } from '../../pull-secrets';
+import { cacheRegistry } from '../cache';
+import { cachedSecretsElsewhere } from '../cache/failures-from-lists';
 import { clientsFor, type KubeClients } from '../config';
 import { PULL_SECRET_TYPES } from '../credentials';
 import { credentialLookup, parseImage } from '../diagnose';
 import { ApiError } from '../../api/errors';
 import { podContainers } from '../pull-waits';
-import { getJob, getPod, getServiceAccount, getWorkload, listSecrets, unlessRefused } from '../reads';
+import { getJob, getPod, getServiceAccount, getWorkload, listPullSecrets, unlessRefused } from '../reads';
 import { gitOpsManagement } from '../../gitops';
 import { describe, reviewAccess, type AccessAnswers, type AccessCheck } from './access';
 import { annotateChoice } from './plan-annotate';
@@ -31,11 +33,7 @@ export async function getFixOptions(context: string, namespace: string, podName:
   const clients = clientsFor(context);
   const pod = await getPod(clients, namespace, podName);
   const image = containerImage(pod, containerName);
-  const [owner, inNamespace, elsewhere] = await Promise.all([
-    findWorkload(clients, namespace, pod),
-    unlessRefused(listSecrets(clients, namespace), 'forbidden'),
-    unlessRefused(listSecrets(clients, null), 'forbidden'),
-  ]);
+  const [owner, [inNamespace, elsewhere]] = await Promise.all([findWorkload(clients, namespace, pod), pullSecretsInReach(clients, namespace)]);
   const serviceAccount = pod.spec?.serviceAccountName ?? 'default';
   const access = await reviewAccess(clients, accessChecks(namespace, owner.workload));
   const lookup = credentialLookup(image.ref);
@@ -86,6 +84,19 @@ export async function getFixOptions(context: string, namespace: string, podName:
     },
     annotate: await annotateChoice(clients, context, namespace, serviceAccount, image.input),
   };
+}
+
+/**
+ * The pull secrets of the namespace and of every namespace (null where the user may not list them): from the
+ * context's cache when it is synced and watches the namespace, so opening the form reads no Secret; else two lists.
+ */
+async function pullSecretsInReach(clients: KubeClients, namespace: string): Promise<[V1Secret[] | null, V1Secret[] | null]> {
+  const cached = cacheRegistry().syncedLists(clients.context, namespace);
+  if (cached) {
+    const everywhere = cachedSecretsElsewhere(cached);
+    return [everywhere && everywhere.filter((secret) => secret.metadata?.namespace === namespace), everywhere];
+  }
+  return Promise.all([unlessRefused(listPullSecrets(clients, namespace), 'forbidden'), unlessRefused(listPullSecrets(clients, null), 'forbidden')]);
 }
 
 /** Every access review a fix of this pod may need: the secret steps and each attach target's steps. */

@@ -6,7 +6,7 @@ import type { ImageRef } from '../../image-ref';
 import { rankCandidates, refineVerdict, verificationOf, type CandidateCheck, type Verification } from '../../pull-verification';
 import type { KubeClients } from '../config';
 import type { NamespaceCredentials } from '../credentials';
-import { listSecrets, unlessRefused } from '../reads';
+import { listPullSecrets, unlessRefused } from '../reads';
 import { candidatesFor } from './candidates';
 import { cachedCandidates, sharedVerifier, verifyCandidates } from './index';
 import type { CredentialVerifier } from './verifier';
@@ -60,7 +60,7 @@ export function verificationEnabled(): boolean {
 
 /** Pull secrets in every namespace the user may list them in; null when it may not list them across namespaces. */
 export function readSecretsElsewhere(clients: KubeClients): Promise<V1Secret[] | null> {
-  return unlessRefused(listSecrets(clients, null), 'forbidden');
+  return unlessRefused(listPullSecrets(clients, null), 'forbidden');
 }
 
 async function withinWait<T>(work: Promise<T>, waitMs: number, fallback: () => T): Promise<T> {
