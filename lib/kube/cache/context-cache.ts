@@ -57,6 +57,7 @@ export class ContextCache {
   private informers = new Map<CachedKind, Informer<CachedObject>[]>();
   private readonly listeners = new Set<(namespace: string | null) => void>();
   private stopped = false;
+  private startingOver = false;
 
   constructor(
     readonly clients: KubeClients,
@@ -76,8 +77,7 @@ export class ContextCache {
 
   stop(): void {
     this.stopped = true;
-    for (const informers of this.informers.values()) for (const informer of informers) informer.stop();
-    this.informers.clear();
+    this.stopInformers();
   }
 
   /** The error since which pods have not been current (the API server is down or refuses): answers wait for it. */
@@ -94,13 +94,47 @@ export class ContextCache {
 
   /** Cluster-wide first; per namespace when pods cannot be watched cluster-wide; else reads per request. */
   private async start(): Promise<void> {
-    if (await this.watchIn(null)) return;
+    if (await this.watchIn(null)) {
+      this.mode = 'cluster-watch';
+      return;
+    }
     const namespaces = await this.visibleNamespaces();
     if (!this.stopped && namespaces.length > 0 && (await this.watchIn(namespaces))) {
       this.mode = 'namespace-watch';
       return;
     }
     this.mode = 'read-per-request';
+  }
+
+  /**
+   * A right the informers had was revoked (a 403 after they synced): everything held is dropped and the cache
+   * starts over as on first use, so its mode follows what the user may still do. Answers are read per request
+   * until it has, and once more if starting over fails (the reads then say what went wrong).
+   */
+  private async startOver(): Promise<void> {
+    if (this.startingOver || this.stopped) return;
+    this.startingOver = true;
+    this.mode = 'read-per-request';
+    this.namespaces = null;
+    this.stopInformers();
+    for (const kind of CACHED_KINDS) (this.lists[kind] as CachedList<CachedObject>).byNamespace = new Map();
+    this.failures.invalidateAll();
+    this.notify(null);
+    try {
+      await this.start();
+    } catch {
+      this.mode = 'read-per-request';
+      this.stopInformers();
+    } finally {
+      this.startingOver = false;
+    }
+    if (this.stopped) this.stopInformers();
+    this.notify(null);
+  }
+
+  private stopInformers(): void {
+    for (const informers of this.informers.values()) for (const informer of informers) informer.stop();
+    this.informers.clear();
   }
 
   /** Starts every kind's informers in the scope; false (and nothing left running) when pods are refused. */
@@ -120,6 +154,7 @@ export class ContextCache {
               trim: source.trim,
               watchTimeoutSeconds: this.options.watchTimeoutSeconds,
               onChange: (changed) => this.changed(kind, changed),
+              onRevoked: () => void this.startOver(),
             }).start(),
           ),
         ),
@@ -133,8 +168,7 @@ export class ContextCache {
     }
     const refused = new Set((this.informers.get('pods') ?? []).filter((informer) => informer.refused).map((informer) => informer.namespace));
     if (refused.size === scopes.length) {
-      this.stop();
-      this.stopped = false;
+      this.stopInformers();
       return false;
     }
     // Per namespace, only the namespaces whose pods the user may watch are kept.
@@ -164,6 +198,10 @@ export class ContextCache {
     this.merge(kind, namespace);
     if (namespace === null) this.failures.invalidateAll();
     else this.failures.invalidate(namespace);
+    this.notify(namespace);
+  }
+
+  private notify(namespace: string | null): void {
     for (const listener of this.listeners) listener(namespace);
   }
 

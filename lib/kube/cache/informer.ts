@@ -28,6 +28,8 @@ export interface InformerOptions<T extends CachedObject> {
   trim: (object: never) => T;
   /** A namespace's objects changed (watch event), or every object may have (null: a relist replaced the list). */
   onChange: (namespace: string | null) => void;
+  /** Called once when a list or watch is refused (403) after the first watch was accepted: a right was revoked. */
+  onRevoked?: () => void;
   /** Server-side watch timeout: the API server ends the stream, and the watch resumes from its resourceVersion. */
   watchTimeoutSeconds?: number;
 }
@@ -42,7 +44,7 @@ const DEFAULT_WATCH_TIMEOUT_SECONDS = 290;
  * client-go's reflector for one resource, over the context's keep-alive transport and plain JSON: list (paged),
  * then watch from the list's resourceVersion; a watch the server ends is resumed from the last version seen, a
  * 410 Gone or a failed request starts over with a list, after an exponential back-off on errors. A 403 stops it:
- * the cache then degrades or falls back. client-node's own ListWatch deserializes every object into typed
+ * the cache then degrades or falls back, and starts over when the 403 comes after the informer was synced. client-node's own ListWatch deserializes every object into typed
  * classes and makes a new TLS connection per request, which is why it is not used here.
  */
 export class Informer<T extends CachedObject> {
@@ -53,6 +55,7 @@ export class Informer<T extends CachedObject> {
   private lastError: ApiError | null = null;
   private readonly stopper = new AbortController();
   private hasListed = false;
+  private wasAccepted = false;
   private resolveSynced!: () => void;
   private rejectSynced!: (error: ApiError) => void;
   /**
@@ -115,6 +118,7 @@ export class Informer<T extends CachedObject> {
         if (this.lastError.code === 'forbidden') {
           this.state = 'forbidden';
           this.resolveSynced();
+          if (this.wasAccepted) this.options.onRevoked?.();
           return;
         }
         if (!this.hasListed) {
@@ -161,7 +165,10 @@ export class Informer<T extends CachedObject> {
       if (applied.kind !== 'relist') return undefined;
       outcome = 'relist';
       return 'stop';
-    }, this.stopper.signal, this.resolveSynced);
+    }, this.stopper.signal, () => {
+      this.wasAccepted = true;
+      this.resolveSynced();
+    });
     return outcome;
   }
 
