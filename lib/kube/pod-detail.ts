@@ -22,13 +22,22 @@ const VERIFY_WAIT_MS = 10_000;
  * One pod's pull diagnosis: each container's image breakdown and verdict, the kubelet's events, the pull
  * secrets the pod can use and why each does or does not match, and the owner chain. One get for the pod, then
  * the namespace's objects from the context's cache, or, without a current cache, the failures query's reads.
+ * Identical diagnoses in flight at once are made once.
  */
-export async function getPodDiagnosis(
-  context: string,
-  namespace: string,
-  name: string,
-  options: { recheck?: boolean } = {},
-): Promise<PodDiagnosis> {
+export function getPodDiagnosis(context: string, namespace: string, name: string, options: { recheck?: boolean } = {}): Promise<PodDiagnosis> {
+  // Several people opening one pod during an incident: identical diagnoses in flight share one set of reads.
+  const key = [context, namespace, name, options.recheck === true].join('\u0000');
+  let pending = inFlight.get(key);
+  if (!pending) {
+    pending = diagnosePod(context, namespace, name, options).finally(() => inFlight.delete(key));
+    inFlight.set(key, pending);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<PodDiagnosis>>();
+
+async function diagnosePod(context: string, namespace: string, name: string, options: { recheck?: boolean }): Promise<PodDiagnosis> {
   const clients = clientsFor(context);
   const fetchedAt = new Date().toISOString();
   const pod = await getPod(clients, namespace, name);

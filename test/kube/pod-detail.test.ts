@@ -3,7 +3,7 @@ import type { PodDiagnosis } from '../../lib/api/types';
 import { getPodDiagnosis } from '../../lib/kube/pod-detail';
 import { ADMIN, MESSAGES, REGISTRY_PASSWORD, VIEWER, pod, pullSecret, seedPullFailures, serviceAccount, simClusterForFile } from './sim-cluster';
 
-simClusterForFile((store) => {
+const cluster = simClusterForFile((store) => {
   seedPullFailures(store);
   // late: the service account got the matching secret after the pod was created.
   store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'late' } });
@@ -182,5 +182,21 @@ describe('getPodDiagnosis errors', () => {
       reason: 'NotFound',
       message: 'not found in context "sim-admin": pods "nope" not found',
     });
+  });
+});
+
+describe('getPodDiagnosis for many people at once', () => {
+  it('makes one set of reads for identical diagnoses in flight, and reads again afterwards', async () => {
+    const podGets = (before: number) =>
+      cluster().server.requestLog.slice(before).filter((entry) => new URL(entry.path, cluster().server.url).pathname === '/api/v1/namespaces/shop/pods/web-7d4b9c8f6d-x2x9k');
+    const before = cluster().server.requestLog.length;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => getPodDiagnosis(ADMIN.name, 'shop', 'web-7d4b9c8f6d-x2x9k')));
+    expect(podGets(before)).toHaveLength(1);
+    expect(cluster().server.requestLog.slice(before).filter((entry) => entry.path.includes('/secrets'))).toHaveLength(1);
+    for (const answer of answers) expect(answer).toBe(answers[0]);
+
+    const later = cluster().server.requestLog.length;
+    await getPodDiagnosis(ADMIN.name, 'shop', 'web-7d4b9c8f6d-x2x9k');
+    expect(podGets(later)).toHaveLength(1);
   });
 });
