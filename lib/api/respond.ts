@@ -11,12 +11,19 @@ import { readBounded, tooLargeMessage } from '../security/bounded-body';
  */
 export async function respond(work: () => Promise<unknown>): Promise<Response> {
   try {
-    return Response.json(await work(), { headers: NO_STORE });
+    const result = await work();
+    if (result instanceof JsonText) return new Response(result.text, { headers: { ...NO_STORE, 'Content-Type': 'application/json' } });
+    return Response.json(result, { headers: NO_STORE });
   } catch (error) {
     if (error instanceof ApiError) return error.toResponse();
     log.error('unexpected error while answering an API request', { errorName: error instanceof Error ? error.name : typeof error });
     return new ApiError('cluster-error', 500, 'pullfix failed unexpectedly while answering; see the server log').toResponse();
   }
+}
+
+/** An answer already serialized (shared by many requests): `respond` sends its text as it is. */
+export class JsonText {
+  constructor(readonly text: string) {}
 }
 
 /**

@@ -60,6 +60,28 @@ describe('the watch-fed cache', () => {
     expect(cluster().server.requestLog.slice(before).filter((entry) => !entry.path.includes('watch='))).toEqual([]);
   });
 
+  it('computes one answer for identical requests until the cache changes, and a new one after every change', async () => {
+    newRegistry();
+    await registry.failures(ADMIN.name, null);
+    const computed = registry.shared.computations;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => registry.sharedFailures(ADMIN.name, null)));
+    expect(new Set(answers.map((answer) => answer.json)).size).toBe(1);
+    expect(registry.shared.computations).toBe(computed);
+    await registry.failures(VIEWER.name, null);
+    expect(registry.shared.computations).toBe(computed + 1);
+
+    // Any change the watch delivers makes the next answer anew, even one that leaves the failures as they were.
+    const pod = cluster().store.get('pods', 'shop', 'web-7d4b9c8f6d-q8m4z')!;
+    cluster().store.update('pods', { ...pod, metadata: { ...pod.metadata, labels: { ...(pod.metadata as { labels?: object }).labels, touched: 'yes' } } });
+    await vi.waitFor(async () => {
+      await registry.failures(ADMIN.name, null);
+      expect(registry.shared.computations).toBe(computed + 2);
+    });
+    const changed = registry.shared.computations;
+    await Promise.all(Array.from({ length: 10 }, () => registry.failures(ADMIN.name, null)));
+    expect(registry.shared.computations).toBe(changed);
+  });
+
   it('resumes a watch the server ends from its resourceVersion, without listing again', async () => {
     newRegistry(1);
     await registry.failures(ADMIN.name, null);

@@ -54,6 +54,8 @@ export class ContextCache {
   readonly ready: Promise<void>;
   /** Whether `ready` has resolved: the lists hold what the API server held, and the mode is known. */
   isReady = false;
+  /** Grows with every change of the lists: answers made at one version stay true until the next. */
+  version = 0;
   private informers = new Map<CachedKind, Informer<CachedObject>[]>();
   private readonly listeners = new Set<(namespace: string | null) => void>();
   private stopped = false;
@@ -180,6 +182,7 @@ export class ContextCache {
     this.lists.forbidden = new Set(CACHED_KINDS.filter((kind) => this.informers.get(kind)?.some((informer) => informer.refused)));
     for (const kind of CACHED_KINDS) this.merge(kind, null);
     this.failures.invalidateAll();
+    this.version += 1;
     return true;
   }
 
@@ -201,7 +204,9 @@ export class ContextCache {
     this.notify(namespace);
   }
 
+  /** Every change of the lists moves the version on (shared answers are made again) and tells the listeners. */
   private notify(namespace: string | null): void {
+    this.version += 1;
     for (const listener of this.listeners) listener(namespace);
   }
 

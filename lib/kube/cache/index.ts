@@ -8,6 +8,7 @@ import { cachedItemCredentials, cachedSecretsElsewhere } from './failures-from-l
 import type { ClusterLists } from './cluster-lists';
 import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
 import { FailuresFeed } from './failures-feed';
+import { SharedAnswers } from './shared-answers';
 
 export interface Clock {
   now(): number;
@@ -16,6 +17,14 @@ export interface Clock {
 /** A context's cache is dropped this long after its last use (PULLFIX_CACHE_IDLE_MS), its watches closed. */
 const DEFAULT_IDLE_MS = 10 * 60_000;
 const SWEEP_INTERVAL_MS = 30_000;
+/** A shared answer is made again after this long even when the cache did not change: its verifications ripen. */
+const SHARED_ANSWER_MS = 2_000;
+
+/** A failures answer with its JSON, made once and sent as is to every request that shares it. */
+export interface SharedFailures {
+  answer: FailuresResponse;
+  json: string;
+}
 
 /**
  * The caches of the contexts in use, one each: started on first use, dropped when idle, replaced when the
@@ -26,12 +35,16 @@ export class CacheRegistry {
   private readonly caches = new Map<string, { cache: ContextCache; lastUsed: number }>();
   private readonly inFlight = new Map<string, Promise<FailuresResponse>>();
   private readonly feeds = new Map<string, FailuresFeed>();
+  /** Keyed by context (the identity every request on it acts as) and namespace filter, versioned by the cache. */
+  readonly shared: SharedAnswers<SharedFailures>;
 
   constructor(
     private readonly clock: Clock,
     private readonly idleMs: number,
     private readonly options: ContextCacheOptions = {},
-  ) {}
+  ) {
+    this.shared = new SharedAnswers(clock, SHARED_ANSWER_MS);
+  }
 
   /** The context's cache, started now if it was not running; throws ApiError 'unknown-context'. */
   cacheFor(context: string): ContextCache {
@@ -42,6 +55,7 @@ export class CacheRegistry {
       return held.cache;
     }
     held?.cache.stop();
+    if (held) this.shared.forget(contextKey(context));
     const cache = new ContextCache(clients, this.options);
     this.caches.set(context, { cache, lastUsed: this.clock.now() });
     return cache;
@@ -49,20 +63,32 @@ export class CacheRegistry {
 
   /** The failures query from the cache, or read for this request when the cache cannot watch. */
   async failures(context: string, namespace: string | null): Promise<FailuresResponse> {
+    return (await this.sharedFailures(context, namespace)).answer;
+  }
+
+  /**
+   * The failures query with its JSON: from the cache, computed and serialized once per version of the cache and
+   * shared by every request for the same context and namespace filter; on the read-per-request fallback, shared by
+   * the identical requests in flight.
+   */
+  async sharedFailures(context: string, namespace: string | null): Promise<SharedFailures> {
     const cache = await this.readyCache(context);
     const live = liveState(cache);
-    if (cache.mode === 'read-per-request') return { ...(await this.coalesced(context, namespace)), live };
+    if (cache.mode === 'read-per-request') return serialized({ ...(await this.coalesced(context, namespace)), live });
     // The page keeps what it last showed and says the refresh failed, as it does when a read fails.
     const outage = cache.outage();
     if (outage) throw outage;
-    const answer = cache.failures.answer(cache.lists, namespace);
-    const items = await verifyItems(
-      answer.items,
-      (item) => cachedItemCredentials(cache.lists, item),
-      async () => cachedSecretsElsewhere(cache.lists),
-      { waitMs: VERIFY_WAIT_MS },
-    );
-    return { items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live };
+    const key = `${contextKey(context)}${namespace ?? ''}`;
+    return this.shared.get(key, cache.version, async () => {
+      const answer = cache.failures.answer(cache.lists, namespace);
+      const items = await verifyItems(
+        answer.items,
+        (item) => cachedItemCredentials(cache.lists, item),
+        async () => cachedSecretsElsewhere(cache.lists),
+        { waitMs: VERIFY_WAIT_MS },
+      );
+      return serialized({ items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live });
+    });
   }
 
   /**
@@ -112,6 +138,7 @@ export class CacheRegistry {
       if (now - held.lastUsed < this.idleMs) continue;
       held.cache.stop();
       this.caches.delete(context);
+      this.shared.forget(contextKey(context));
     }
   }
 
@@ -122,6 +149,7 @@ export class CacheRegistry {
   stopAll(): void {
     for (const held of this.caches.values()) held.cache.stop();
     this.caches.clear();
+    this.shared.forget('');
   }
 
   private coalesced(context: string, namespace: string | null): Promise<FailuresResponse> {
@@ -133,6 +161,14 @@ export class CacheRegistry {
     }
     return pending;
   }
+}
+
+function contextKey(context: string): string {
+  return `${context}\u0000`;
+}
+
+function serialized(answer: FailuresResponse): SharedFailures {
+  return { answer, json: JSON.stringify(answer) };
 }
 
 export function liveState(cache: ContextCache): LiveState {

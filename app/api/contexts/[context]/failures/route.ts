@@ -1,6 +1,5 @@
 import type { NextRequest } from 'next/server';
-import type { FailuresResponse } from '@/lib/api/types';
-import { parseInput, respond } from '@/lib/api/respond';
+import { JsonText, parseInput, respond } from '@/lib/api/respond';
 import { contextParams, failuresQuery } from '@/lib/api/validation';
 import { cacheRegistry } from '@/lib/kube/cache';
 import { clientsFor } from '@/lib/kube/config';
@@ -14,13 +13,14 @@ export const GET = timed('/api/contexts/{context}/failures', async (
   request: NextRequest,
   { params }: { params: Promise<{ context: string }> },
 ): Promise<Response> => {
-  return respond(async (): Promise<FailuresResponse> => {
+  return respond(async (): Promise<JsonText> => {
     const { context } = parseInput(contextParams, await params);
     const { namespace } = parseInput(failuresQuery, {
       namespace: request.nextUrl.searchParams.get('namespace'),
     });
-    const answer = await cacheRegistry().failures(context, namespace);
-    if (namespace !== null && answer.items.length === 0) await assertNamespaceExists(clientsFor(context), namespace);
-    return answer;
+    // Identical requests share one answer and its JSON, so ten open pages cost one serialization, not ten.
+    const shared = await cacheRegistry().sharedFailures(context, namespace);
+    if (namespace !== null && shared.answer.items.length === 0) await assertNamespaceExists(clientsFor(context), namespace);
+    return new JsonText(shared.json);
   });
 });
