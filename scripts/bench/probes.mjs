@@ -76,31 +76,108 @@ export async function steadyRequestRate(app, api, { clients, windowMs, pollMs })
 }
 
 /**
- * Change-to-page latency: deletes a failing pod with kubectl, then asks for the failures back to back until the pod
- * is no longer in them; milliseconds from kubectl's exit. A Deployment's pod comes back under a new name.
+ * Change-to-page latency: deletes a failing pod with kubectl, then waits on the failures stream (what an open page
+ * listens to) for the message that removes the pod; milliseconds from kubectl's exit to that message's arrival. A
+ * Deployment's pod comes back under a new name.
  */
 export async function changeLatencies(app, kubeconfig, cacheDir, changes) {
+  const stream = await failuresStream(app);
   const latencies = [];
   const deleted = new Set();
-  while (latencies.length < changes) {
-    const { items } = await failures(app);
-    const target = items.find((item) => !deleted.has(`${item.namespace}/${item.pod}`));
-    if (!target) {
-      await sleep(200);
-      continue;
+  try {
+    while (latencies.length < changes) {
+      const target = [...stream.pods()].find((key) => !deleted.has(key));
+      if (!target) {
+        await stream.next(60_000);
+        continue;
+      }
+      deleted.add(target);
+      const [namespace, pod] = target.split('/');
+      await kubectl(kubeconfig, cacheDir, ['delete', 'pod', '-n', namespace, pod, '--wait=false']);
+      const exited = performance.now();
+      const gone = await stream.until(() => !stream.pods().has(target), 60_000);
+      if (gone === null) throw new Error(`${target} was still in the failures stream a minute after kubectl deleted it`);
+      latencies.push(gone - exited);
     }
-    const key = `${target.namespace}/${target.pod}`;
-    deleted.add(key);
-    await kubectl(kubeconfig, cacheDir, ['delete', 'pod', '-n', target.namespace, target.pod, '--wait=false']);
-    const exited = performance.now();
-    for (;;) {
-      const answer = await failures(app);
-      if (!answer.items.some((item) => `${item.namespace}/${item.pod}` === key)) break;
-      if (performance.now() - exited > 60_000) throw new Error(`${key} was still in the failures a minute after kubectl deleted it`);
-    }
-    latencies.push(performance.now() - exited);
+  } finally {
+    stream.close();
   }
   return latencies;
+}
+
+/**
+ * The failures stream of all namespaces, as the overview opens it, applied as messages arrive: the failing pods it
+ * holds, and a wait for a condition that answers when the message that met it arrived.
+ */
+async function failuresStream(app) {
+  const aborted = new AbortController();
+  const reply = await fetch(`${app.base}/api/contexts/${encodeURIComponent(app.context)}/failures/stream`, { signal: aborted.signal });
+  if (!reply.ok || !reply.body) throw new Error(`/failures/stream answered ${reply.status}`);
+  const items = new Map();
+  let waiters = [];
+  let ended = null;
+  const apply = (message) => {
+    if (message.type === 'snapshot') {
+      items.clear();
+      for (const item of message.answer.items) items.set(itemId(item), item);
+    } else {
+      for (const id of message.removals) items.delete(id);
+      for (const item of message.upserts) items.set(itemId(item), item);
+    }
+  };
+  const settle = () => {
+    const arrived = performance.now();
+    waiters = waiters.filter((waiter) => (waiter.met() || ended ? (waiter.resolve(ended ? null : arrived), false) : true));
+  };
+  const read = async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of reply.body) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const event = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = event.split('\n').find((line) => line.startsWith('data: '));
+          const type = event.split('\n').find((line) => line.startsWith('event: '))?.slice(7);
+          if (data && (type === 'snapshot' || type === 'changes')) apply(JSON.parse(data.slice(6)));
+          settle();
+        }
+      }
+      ended = new Error('the failures stream ended');
+    } catch (error) {
+      ended = error;
+    }
+    settle();
+  };
+  const reading = read();
+  const waitFor = (met, timeoutMs) =>
+    new Promise((resolve) => {
+      const waiter = { met, resolve };
+      waiters.push(waiter);
+      setTimeout(() => {
+        waiters = waiters.filter((other) => other !== waiter);
+        resolve(null);
+      }, timeoutMs).unref();
+    });
+  const stream = {
+    pods: () => new Set([...items.values()].map((item) => `${item.namespace}/${item.pod}`)),
+    /** When `met()` first held (now, or at a message's arrival), or null at the deadline. */
+    until: (met, timeoutMs) => (met() ? Promise.resolve(performance.now()) : waitFor(met, timeoutMs)),
+    /** The next message's arrival, or null at the deadline. */
+    next: (timeoutMs) => waitFor(() => true, timeoutMs),
+    close: () => {
+      aborted.abort();
+      return reading;
+    },
+  };
+  if ((await stream.until(() => items.size > 0, 60_000)) === null) throw new Error(`the failures stream sent no failing item within a minute${ended ? `: ${ended.message}` : ''}`);
+  return stream;
+}
+
+function itemId(item) {
+  return `${item.namespace}/${item.pod}/${item.containerType}/${item.container}`;
 }
 
 function kubectl(kubeconfig, cacheDir, args) {
