@@ -106,7 +106,7 @@ export function formatReport(results) {
         (rate) =>
           `  API requests per minute from pullfix, ${rate.clients} client${rate.clients === 1 ? '' : 's'} polling every ${service.pollMs / 1000} s (${rate.answers} answers): ${round(rate.perMinute, 1)} (lists ${round(rate.listsPerMinute, 1)})`,
       ),
-      `  change to page (kubectl delete of a failing pod → gone from /failures, polled back to back), ${service.change.length} changes: p50 ${ms(percentile(service.change, 50))} ms, p95 ${ms(percentile(service.change, 95))} ms`,
+      `  change to page (kubectl delete of a failing pod → the failures stream message that removes it), ${service.change.length} changes: p50 ${ms(percentile(service.change, 50))} ms, p95 ${ms(percentile(service.change, 95))} ms`,
       `  app RSS: ${round(service.rss.beforeCache)} MB before the cache, ${round(service.rss.warm)} MB after warm-up, ${round(service.rss.after20)} MB after 20 clients left`,
       `  idle drop (after ${service.idleMs / 1000} s unused): ${round(service.rss.beforeIdle)} MB at rest without a cache, ${round(service.rss.withIdle)} MB with a fresh cache, ${service.rss.afterDrop === null ? 'the cache was not dropped' : `${round(service.rss.afterDrop)} MB ${round(service.rss.dropSeconds, 1)} s after it was dropped`}`,
     );
