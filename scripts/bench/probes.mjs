@@ -78,7 +78,7 @@ export async function steadyRequestRate(app, api, { clients, windowMs, pollMs })
 /**
  * Change-to-page latency: deletes a failing pod with kubectl, then waits on the failures stream (what an open page
  * listens to) for the message that removes the pod; milliseconds from kubectl's exit to that message's arrival. A
- * Deployment's pod comes back under a new name.
+ * Deployment's pod comes back under a new name; a StatefulSet's under the same one, so those are not deleted.
  */
 export async function changeLatencies(app, kubeconfig, cacheDir, changes) {
   const stream = await failuresStream(app);
@@ -162,7 +162,7 @@ async function failuresStream(app) {
       }, timeoutMs).unref();
     });
   const stream = {
-    pods: () => new Set([...items.values()].map((item) => `${item.namespace}/${item.pod}`)),
+    pods: () => new Set([...items.values()].filter((item) => item.workload?.kind !== 'StatefulSet').map((item) => `${item.namespace}/${item.pod}`)),
     /** When `met()` first held (now, or at a message's arrival), or null at the deadline. */
     until: (met, timeoutMs) => (met() ? Promise.resolve(performance.now()) : waitFor(met, timeoutMs)),
     /** The next message's arrival, or null at the deadline. */
