@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter, useSearchParams } from 'next/navigation';
-import { useMemo, useState } from 'react';
+import { memo, useDeferredValue, useMemo, useState } from 'react';
 import { groupIncidents } from '@/lib/incidents';
 import { byImpact, countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, reuseUnchanged, type OverviewFilters, type WorkloadFailures } from '@/lib/overview';
 import type { PullFailure } from '@/lib/api/types';
@@ -25,18 +25,29 @@ import { WarningsList } from './warnings-list';
 /** The overview of one context: filters from the URL, the failures table, and how fresh it is. */
 export function FailuresOverview({ context }: { context: string }) {
   const router = useRouter();
-  const filters = parseOverviewFilters(useSearchParams());
+  const fromUrl = parseOverviewFilters(useSearchParams());
+  // What is typed is the page's own state, ahead of the URL (Next applies a replaced URL in a transition): the
+  // field answers every keystroke at once whatever the URL and the rows are doing.
+  const [typed, setTyped] = useState(fromUrl.q);
+  const filters = { ...fromUrl, q: typed };
   const { failures, stream } = useLiveFailures(context, filters.namespace);
-  const items = failures.data?.items;
-  const textFiltered = useMemo(() => filterFailures(items ?? [], { q: filters.q, verdict: null }), [items, filters.q]);
-  const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict: filters.verdict }), [textFiltered, filters.verdict]);
+  // The rows follow the data and the filters in a deferred render: React renders them in slices it can interrupt,
+  // so a keystroke or a pushed change never waits for thousands of rows to be filtered, grouped and drawn.
+  const items = useDeferredValue(failures.data?.items);
+  const q = useDeferredValue(filters.q);
+  const verdict = useDeferredValue(filters.verdict);
+  const textFiltered = useMemo(() => filterFailures(items ?? [], { q, verdict: null }), [items, q]);
+  const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict }), [textFiltered, verdict]);
+  const counts = useMemo(() => countVerdicts(textFiltered), [textFiltered]);
   const groups = useStableGroups(shown);
   const incidents = useMemo(() => groupIncidents(items ?? []), [items]);
   const namespaces = useMemo(() => [...new Set((items ?? []).map((item) => item.namespace))], [items]);
 
   // Filters within a context only rewrite the query string: no server round trip, history stays short.
-  const setFilters = (next: Partial<OverviewFilters>) =>
+  const setFilters = (next: Partial<OverviewFilters>) => {
+    if (next.q !== undefined) setTyped(next.q);
     window.history.replaceState(null, '', overviewHref(context, { ...filters, ...next }));
+  };
 
   return (
     <div className="flex flex-col gap-5">
@@ -81,8 +92,11 @@ export function FailuresOverview({ context }: { context: string }) {
             </EmptyState>
           ) : (
             <>
-              <VerdictFilterChips counts={countVerdicts(textFiltered)} total={textFiltered.length} active={filters.verdict} onSelect={(verdict) => setFilters({ verdict })} />
-              {shown.length === 0 ? (
+              <VerdictFilterChips counts={counts} total={textFiltered.length} active={filters.verdict} onSelect={(verdict) => setFilters({ verdict })} />
+              {!items ? (
+                // The first answer has arrived, its rows are being drawn in the deferred render.
+                <OverviewSkeleton />
+              ) : shown.length === 0 ? (
                 <EmptyState title="No failures match these filters">
                   {failures.data.items.length} failing containers are hidden by the filters.{' '}
                   <button type="button" onClick={() => setFilters({ q: '', verdict: null })} className="font-medium text-sky-700 underline dark:text-sky-400">
@@ -107,7 +121,7 @@ export function FailuresOverview({ context }: { context: string }) {
  * The table on wide screens, cards below: only one is mounted (the server renders the table). Relative times
  * tick in a clock of their own, so the memoized rows re-render only when their item changes.
  */
-function FailuresList({ context, groups, rowCount, dimmed }: { context: string; groups: WorkloadFailures[]; rowCount: number; dimmed: boolean }) {
+const FailuresList = memo(function FailuresList({ context, groups, rowCount, dimmed }: { context: string; groups: WorkloadFailures[]; rowCount: number; dimmed: boolean }) {
   const wide = useMediaQuery('(min-width: 1024px)', true);
   return (
     <ClockProvider>
@@ -118,7 +132,7 @@ function FailuresList({ context, groups, rowCount, dimmed }: { context: string; 
       )}
     </ClockProvider>
   );
-}
+});
 
 /** The rows grouped and ordered by impact, each group the same object as before while its rows are equal. */
 function useStableGroups(items: PullFailure[]): WorkloadFailures[] {

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { incidentFixPlan, type IncidentFixPlan } from '@/lib/incident-fix';
 import { describeIncident } from '@/lib/incident-text';
 import type { Incident } from '@/lib/incidents';
@@ -17,7 +17,7 @@ const OPEN_PARAM = 'incident';
  * The failures as incidents, most urgent first: one line per root cause with its blast radius and the one action
  * that serves it. Shown above the table, one line each, so the first screen answers "what do I fix first".
  */
-export function IncidentsPanel({ context, incidents, now }: { context: string; incidents: Incident[]; now: number }) {
+export const IncidentsPanel = memo(function IncidentsPanel({ context, incidents, now }: { context: string; incidents: Incident[]; now: number }) {
   const open = useOpenIncident(context, incidents);
   if (incidents.length === 0 && !open.fix) return null;
   return (
@@ -33,7 +33,7 @@ export function IncidentsPanel({ context, incidents, now }: { context: string; i
       {open.fix && <IncidentFixForm key={open.fix.key} context={context} title={open.fix.title} plan={open.fix.plan} onClose={open.close} />}
     </section>
   );
-}
+});
 
 /**
  * The incident whose fix form the URL opens. Once open, the form keeps the plan it was opened with when the
