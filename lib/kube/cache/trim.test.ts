@@ -48,6 +48,23 @@ describe('trimming on arrival', () => {
     expect(json.length).toBeLessThan(JSON.stringify(pod).length / 5);
   });
 
+  it('keeps a pod its image volumes and the mounts of them, which fail like containers do', () => {
+    const withVolume = {
+      ...pod,
+      spec: {
+        ...pod.spec,
+        containers: [{ name: 'server', image: 'nginx:1.27', volumeMounts: [{ name: 'config', mountPath: '/etc/app' }, { name: 'models', mountPath: '/models' }] }],
+        volumes: [{ name: 'config', configMap: { name: 'web' } }, { name: 'models', image: { reference: 'ghcr.io/acme/models:v3', pullPolicy: 'IfNotPresent' } }],
+      },
+      status: { ...pod.status, containerStatuses: [{ name: 'server', image: 'nginx:1.27', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ErrImagePull', message: 'failed to pull and unpack image "ghcr.io/acme/models:v3": 401 Unauthorized' } } }] },
+    } as unknown as V1Pod;
+    const trimmed = trimPod(withVolume);
+    expect(pullWaits(trimmed)).toEqual(pullWaits(withVolume));
+    expect(pullWaits(trimmed).some((wait) => wait.containerType === 'image-volume')).toBe(true);
+    expect(trimmed.spec?.volumes).toEqual([{ name: 'models', image: { reference: 'ghcr.io/acme/models:v3', pullPolicy: 'IfNotPresent' } }]);
+    expect(JSON.stringify(trimmed)).not.toContain('configMap');
+  });
+
   it('keeps a pull secret its data, and a service account only its pull secrets', () => {
     const secret = trimSecret({ metadata: { name: 'regcred', namespace: 'shop', managedFields } as never, type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } });
     expect(secret).toEqual({ metadata: expect.objectContaining({ name: 'regcred' }), type: 'kubernetes.io/dockerconfigjson', data: { '.dockerconfigjson': 'e30=' } });

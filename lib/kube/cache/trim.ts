@@ -12,12 +12,17 @@ import type { CoreV1Event, V1Job, V1ObjectMeta, V1Pod, V1ReplicaSet, V1Secret, V
 export function trimPod(pod: V1Pod): V1Pod {
   const spec = pod.spec;
   const status = pod.status;
+  // Image volumes (KEP-4639) are pulled like containers; every other kind of volume is unrelated spec.
+  const imageVolumes = (spec?.volumes ?? []).filter((volume) => volume.image).map(({ name, image }) => ({ name, image }));
+  const imageVolumeNames = new Set(imageVolumes.map((volume) => volume.name));
+  const container = (each: CachedContainer) => trimContainer(each, imageVolumeNames);
   return {
     metadata: trimMeta(pod.metadata, { labels: true, annotations: true }),
     spec: spec && {
-      containers: spec.containers.map(trimContainer),
-      initContainers: spec.initContainers?.map(trimContainer),
-      ephemeralContainers: spec.ephemeralContainers?.map(trimContainer),
+      containers: spec.containers.map(container),
+      initContainers: spec.initContainers?.map(container),
+      ephemeralContainers: spec.ephemeralContainers?.map(container),
+      volumes: imageVolumes.length > 0 ? imageVolumes : undefined,
       imagePullSecrets: spec.imagePullSecrets,
       serviceAccountName: spec.serviceAccountName,
       nodeName: spec.nodeName,
@@ -95,8 +100,17 @@ function restartAnnotation(annotations: Record<string, string> | undefined): Rec
   return restartedAt === undefined ? undefined : { [RESTARTED_AT]: restartedAt };
 }
 
-function trimContainer(container: { name: string; image?: string; imagePullPolicy?: string }) {
-  return { name: container.name, image: container.image, imagePullPolicy: container.imagePullPolicy };
+interface CachedContainer {
+  name: string;
+  image?: string;
+  imagePullPolicy?: string;
+  volumeMounts?: { name: string; mountPath: string }[];
+}
+
+/** A container keeps its mounts of image volumes only: a failed one is what the container waits on. */
+function trimContainer(container: CachedContainer, imageVolumes: ReadonlySet<string>): CachedContainer {
+  const mounts = (container.volumeMounts ?? []).filter((mount) => imageVolumes.has(mount.name)).map(({ name, mountPath }) => ({ name, mountPath }));
+  return { name: container.name, image: container.image, imagePullPolicy: container.imagePullPolicy, volumeMounts: mounts.length > 0 ? mounts : undefined };
 }
 
 function trimContainerStatus(status: NonNullable<NonNullable<V1Pod['status']>['containerStatuses']>[number]) {
