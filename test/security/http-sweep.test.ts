@@ -59,9 +59,18 @@ function send(path: string, options: { method?: string; headers?: Record<string,
     const headers = { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json', cookie: 'pullfix-csrf=sweep', 'x-pullfix-csrf': 'sweep', ...options.headers };
     const request = http.request({ host: '127.0.0.1', port, path, method: options.method ?? 'GET', headers, agent: false }, (response) => {
       let body = '';
+      const answer = () => ({ status: response.statusCode ?? 0, headers: response.headers, body });
+      // A live stream never ends: its headers and first event are what the sweep can judge.
+      const streaming = String(response.headers['content-type'] ?? '').startsWith('text/event-stream');
       response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body }));
+      response.on('data', (chunk: string) => {
+        body += chunk;
+        if (streaming && body.includes('\n\n')) {
+          resolve(answer());
+          response.destroy();
+        }
+      });
+      response.on('end', () => resolve(answer()));
     });
     request.on('error', reject);
     request.end(options.body);
