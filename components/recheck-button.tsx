@@ -25,7 +25,7 @@ export function RecheckButton({ container, secretNamespace, secret }: { containe
         type="button"
         onClick={() => recheck.mutate()}
         disabled={recheck.isPending}
-        aria-label={`Test ${secretNamespace}/${secret} again`}
+        aria-label={`Test again: ${secretNamespace}/${secret}`}
         className="rounded border border-slate-300 px-1.5 py-0.5 text-xs hover:bg-slate-50 disabled:opacity-50 dark:border-slate-600 dark:hover:bg-slate-800"
       >
         {recheck.isPending ? 'Testing…' : 'Test again'}

@@ -71,7 +71,7 @@ export function Handoff({ options, namespace, source, target }: { options: FixOp
             <h4 className="text-sm font-medium">{block.title}</h4>
             <CopyButton label={`Copy ${block.title}`} text={() => block.text} />
           </div>
-          <pre className="max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-950">{block.text}</pre>
+          <pre tabIndex={0} aria-label={block.title} className="max-h-80 overflow-auto rounded bg-slate-100 p-2 font-mono text-xs dark:bg-slate-950">{block.text}</pre>
         </div>
       ))}
     </section>
