@@ -24,6 +24,8 @@ export function PodDiagnosisView({ context, namespace, pod }: { context: string;
   const gone = isGone(diagnosis.error);
   const back = overviewHref(context, { namespace: null, q: '', verdict: null });
 
+  const failed = diagnosis.error && <QueryError title={`Pod ${namespace}/${pod} could not be diagnosed`} error={diagnosis.error} onRetry={() => diagnosis.refetch()} />;
+
   return (
     <div className="flex flex-col gap-6">
       <nav aria-label="Breadcrumb" className="text-sm text-slate-500 dark:text-slate-400">
@@ -50,10 +52,8 @@ export function PodDiagnosisView({ context, namespace, pod }: { context: string;
       </nav>
 
       {diagnosis.isPending && <PodDetailSkeleton />}
-      {gone && <PodReplaced context={context} namespace={namespace} pod={pod} />}
-      {diagnosis.isError && !diagnosis.data && !gone && (
-        <QueryError title={`Pod ${namespace}/${pod} could not be diagnosed`} error={diagnosis.error} onRetry={() => diagnosis.refetch()} />
-      )}
+      {gone && <PodReplaced context={context} namespace={namespace} pod={pod} seen={diagnosis.data !== undefined} unknown={failed} />}
+      {diagnosis.isError && !diagnosis.data && !gone && failed}
       <FixOutcome context={context} namespace={namespace} pod={pod} />
       {diagnosis.data && (
         <>

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useEffect } from 'react';
+import { useEffect, type ReactNode } from 'react';
 import { overviewHref, podHref } from '@/lib/overview';
 import { useOutcome, useReplacement } from './fix/fix-journal';
 import { showToast } from './toast';
@@ -12,7 +12,7 @@ import { showToast } from './toast';
  * of showing its old verdict as current. A pod this tab moved to after a fix that is itself gone sends the page
  * back to the overview, with the fix's line as a toast.
  */
-export function PodReplaced({ context, namespace, pod }: { context: string; namespace: string; pod: string }) {
+export function PodReplaced({ context, namespace, pod, seen, unknown }: { context: string; namespace: string; pod: string; seen: boolean; unknown: ReactNode }) {
   const replacement = useReplacement(context, namespace, pod);
   const outcome = useOutcome(context, namespace, pod);
   const router = useRouter();
@@ -23,6 +23,8 @@ export function PodReplaced({ context, namespace, pod }: { context: string; name
     router.replace(overview);
   }, [outcome, replacement, overview, router]);
 
+  // A pod this page never showed and no fix of this tab replaced is simply not there: say that, not "replaced".
+  if (!seen && !replacement && !outcome) return unknown;
   return (
     <div role="alert" className="rounded-md border border-amber-300 bg-amber-50 p-3 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
       {replacement ? (
