@@ -74,10 +74,12 @@ test.describe('verify against the registry', () => {
     await expect(preview).toContainText('image: nginx:1.27-alpine');
     await expect(preview).toContainText('accepted the change in a dry run');
     await screenshot(page, 'registry-tag-preview');
-    await preview.getByRole('button', { name: 'Apply 1.27-alpine' }).click();
-    await expect(preview.getByRole('status')).toContainText('Applied', { timeout: 15_000 });
-    // The change follows its rollout: once the new pod runs, the page moves to it and says so.
     const before = page.url();
+    const applied = page.waitForResponse((response) => response.url().includes('/image-fixes') && (response.request().postData() ?? '').includes('"mode":"apply"'));
+    await preview.getByRole('button', { name: 'Apply 1.27-alpine' }).click();
+    // The apply is accepted; the preview's own "Applied" may already be gone, as the page follows the rollout.
+    expect((await applied).status()).toBe(200);
+    // The change follows its rollout: once the new pod runs, the page moves to it and says so.
     await expect(page.getByRole('status', { name: 'Notifications' })).toContainText(/web runs; fixed with nginx:1\.27-alpine at \d\d:\d\d by sim-admin/, { timeout: SETTLE_TIMEOUT });
     await expect(page).not.toHaveURL(before);
     await expect(page).toHaveURL(/\/namespaces\/typos\/pods\/web-/);
