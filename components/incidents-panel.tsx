@@ -74,7 +74,7 @@ function IncidentRow({ context, incident, now, fixHref }: { context: string; inc
   return (
     <li
       data-incident={incident.key}
-      className="grid grid-cols-1 items-center gap-x-3 gap-y-0.5 px-4 py-1 text-sm lg:grid-cols-[12rem_minmax(0,4fr)_minmax(0,5fr)_minmax(0,3fr)]"
+      className="grid grid-cols-1 items-center gap-x-3 gap-y-0.5 px-4 py-0.5 text-sm lg:grid-cols-[12rem_minmax(0,4fr)_minmax(0,5fr)_minmax(0,3fr)]"
     >
       <span className="min-w-0 truncate">
         <VerdictBadge code={incident.verdict} title={first.verdict.title} />
