@@ -1,27 +1,17 @@
 import { NextRequest } from 'next/server';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { GET as getFailures } from '../../app/api/contexts/[context]/failures/route';
 import { GET as getMetrics } from '../../app/api/metrics/route';
 import type { FailuresResponse } from '../../lib/api/types';
 import { cacheRegistry } from '../../lib/kube/cache';
-import { pointAppAtCluster } from '../support/app-cluster';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { simCliForFile } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
 /** /api/metrics scraped as Prometheus would, over the whole simulated demo cluster. */
-let simulator: SimProcess | null = null;
-let restoreApp = (): void => undefined;
+simCliForFile('demo', { verifyCredentials: true });
 
-beforeAll(async () => {
-  simulator = await startSimCli('demo');
-  restoreApp = pointAppAtCluster(simulator);
-}, 100_000);
-
-afterAll(async () => {
-  cacheRegistry().stopAll();
-  restoreApp();
-  await simulator?.stop();
-});
+// Registered after the cluster's hooks, so it runs before the cluster stops.
+afterAll(() => cacheRegistry().stopAll());
 
 async function failures(): Promise<FailuresResponse> {
   const request = new NextRequest('http://127.0.0.1/api/contexts/sim-admin/failures');

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { FailuresResponse } from '../../lib/api/types';
 import { incidentFixPlan } from '../../lib/incident-fix';
 import { groupIncidents } from '../../lib/incidents';
@@ -8,26 +8,14 @@ import { sharedVerifier } from '../../lib/kube/verification';
 import { VERIFIED_VERDICT_CODES } from '../../lib/verdicts';
 import { CREDENTIAL_CODES } from '../../lib/pull-verification';
 import { DEMO_WORKLOADS } from '../../e2e/support/demo-scenario';
-import { startSimCli, type SimProcess } from '../support/sim-cli';
+import { simCliForFile } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
-import { pointAppAtCluster } from '../support/app-cluster';
 
 /**
  * The whole simulated cluster from the CLI with the demo scenario: a real kubelet pulling from the scenario's
  * registries wrote these statuses and events, so this checks lib/kube against a cluster it did not seed.
  */
-let simulator: SimProcess | null = null;
-let restoreApp = (): void => undefined;
-
-beforeAll(async () => {
-  simulator = await startSimCli('demo');
-  restoreApp = pointAppAtCluster(simulator);
-}, 100_000);
-
-afterAll(async () => {
-  restoreApp();
-  await simulator?.stop();
-});
+simCliForFile('demo', { verifyCredentials: true });
 
 /**
  * The simulated kubelet starts pulling once the server is ready: wait until the failing containers stop

@@ -37,7 +37,12 @@ export function clusterForFile<Cluster>(
  * Returns what puts the environment back as it was.
  */
 export function pointAppAtCluster(cluster: { kubeconfig: string; registries: string }): () => void {
-  return pointApp({ PULLFIX_KUBECONFIG: cluster.kubeconfig, PULLFIX_REGISTRY_CONFIG: cluster.registries, PULLFIX_VERIFY_CREDENTIALS: 'on' });
+  return pointApp(verifyingEnvironment(cluster));
+}
+
+/** The environment pointAppAtCluster sets: the cluster, the registries it serves, and credential tests on. */
+export function verifyingEnvironment(cluster: { kubeconfig: string; registries: string }): AppEnvironment {
+  return { PULLFIX_KUBECONFIG: cluster.kubeconfig, PULLFIX_REGISTRY_CONFIG: cluster.registries, PULLFIX_VERIFY_CREDENTIALS: 'on' };
 }
 
 /** Sets the given variables and reloads the kubeconfig; returns what puts every variable back as it was. */

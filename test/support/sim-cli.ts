@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { clusterForFile } from './app-cluster';
+import { clusterForFile, verifyingEnvironment } from './app-cluster';
 
 /**
  * The whole simulated cluster started by its CLI, as a person would start it (`npm run sim -- --scenario demo`):
@@ -43,12 +43,14 @@ export async function startSimCli(scenario = 'demo', timeoutMs = 90_000): Promis
 
 /**
  * startSimCli for one test file, pullfix's server code pointed at its kubeconfig — and at its registries too
- * when `withRegistries` — while the file's tests run.
+ * when `withRegistries`, with the automatic credential tests on as well when `verifyCredentials` — while the
+ * file's tests run.
  */
-export function simCliForFile(scenario = 'demo', { withRegistries = false } = {}): () => SimProcess {
+export function simCliForFile(scenario = 'demo', { withRegistries = false, verifyCredentials = false } = {}): () => SimProcess {
   return clusterForFile(() => startSimCli(scenario), {
     stop: (sim) => sim.stop(),
-    environment: (sim) => ({ PULLFIX_KUBECONFIG: sim.kubeconfig, ...(withRegistries ? { PULLFIX_REGISTRY_CONFIG: sim.registries } : {}) }),
+    environment: (sim) =>
+      verifyCredentials ? verifyingEnvironment(sim) : { PULLFIX_KUBECONFIG: sim.kubeconfig, ...(withRegistries ? { PULLFIX_REGISTRY_CONFIG: sim.registries } : {}) },
   });
 }
 
