@@ -101,12 +101,14 @@ describe('the fix options', () => {
     const progress = await waitUntil(
       async () => {
         const last = await getFixProgress('sim-admin', 'team-refmissing', follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
-        return last.pods.some((candidate) => candidate.name === pod && candidate.phase === 'Running') && last;
+        // A DaemonSet has a pod on each node, each on its own back-off (up to the simulator's 30 s cap): the fix
+        // is whole when every one runs.
+        return last.pods.some((candidate) => candidate.name === pod) && last.pods.every((candidate) => candidate.phase === 'Running') && last;
       },
-      { what: `${pod} to pull with ghcr-pull`, timeoutMs: 45_000, intervalMs: 500 },
+      { what: `every agent pod, ${pod} among them, to pull with ghcr-pull`, timeoutMs: 75_000, intervalMs: 500 },
     );
     expect(progress.failure).toBeNull();
-  }, 90_000);
+  }, 120_000);
 });
 
 describe('the kubectl hand-off, run by kubectl', () => {
