@@ -10,6 +10,7 @@ import { runFix } from '../../lib/kube/fix/run';
 import { undoFix } from '../../lib/kube/fix/undo';
 import { readPullSecret, loginOf } from '../../lib/pull-secrets/read';
 import { simCliForFile } from '../support/sim-cli';
+import { followFix } from '../support/follow-fix';
 import { podOf } from '../support/pods';
 import { waitUntil } from '../support/wait';
 
@@ -118,12 +119,17 @@ describe('a retry', () => {
     expect(created.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('pullfix');
     expect(created.metadata?.annotations?.['pullfix.dev/fix-id']).toBe(first.undo?.fixId);
 
-    const retry = await fix('default', { mode: 'apply', container: 'nginx', source, target: { kind: 'workload' } }, 'nginx-david-');
+    // The first fix restarts the Deployment: the retry names the pod the page would have moved to, not one that
+    // the rollout may delete between listing it and reading it.
+    const pod = (await followFix('sim-admin', 'default', first)).pods[0]?.name;
+    expect(pod).toBeTruthy();
+    const retry = await fix('default', { mode: 'apply', container: 'nginx', pod, source, target: { kind: 'workload' } }, 'nginx-david-');
     expect(retry.steps[0]).toMatchObject({ kind: 'reuse-secret', result: { ok: true } });
     expect(retry.undo?.secret).toEqual({ name: 'regcred-docker-io', origin: 'reused' });
     expect(await deploymentSecrets('default', 'nginx-david')).toEqual([{ name: 'regcred-docker-io' }]);
 
-    const other = await refusal(fix('default', { mode: 'preview', container: 'nginx', source: { ...source, password: 'another-password' }, target: { kind: 'workload' } }, 'nginx-david-'));
+    const retriedPod = (await followFix('sim-admin', 'default', retry)).pods[0]?.name;
+    const other = await refusal(fix('default', { mode: 'preview', container: 'nginx', pod: retriedPod, source: { ...source, password: 'another-password' }, target: { kind: 'workload' } }, 'nginx-david-'));
     expect(other.code).toBe('conflict');
     // The retry's undo detaches; the secret stays, since an earlier fix created it.
     await undoFix('sim-admin', retry.undo!);
