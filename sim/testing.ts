@@ -11,7 +11,7 @@ export { startControllers } from './cluster/controllers/index';
 export type { RunningApiServer, SimUser } from './contracts';
 export { writeKubeconfig } from './kubeconfig';
 export { startRegistries, type SimRegistryFleet } from './registry';
-export { applyScenario } from './scenario';
+export { applyScenario, nodeObject } from './scenario';
 export { generateScaleScenario } from './scenarios/scale';
 export { ObjectStore, type KubeObject } from './store';
 export { generateServingCertificate } from './tls';

@@ -12,8 +12,6 @@ export interface ExpectedRow {
   container: string;
   /** The verdict code, or null for a healthy workload that must not be listed. */
   verdict: string | null;
-  /** The pod detail's verdict where it differs from the list's: the detail reads the pod's node. */
-  detailVerdict?: string;
 }
 
 /**
@@ -58,11 +56,10 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   // Image volumes: `container` is the volume's name.
   { namespace: 'volumes', workload: 'model-server', container: 'models', verdict: 'missing-secret' },
   { namespace: 'volumes', workload: 'docs-site', container: 'docs', verdict: 'tag-not-found' },
-  // KEP-2535 on sim-node-3 (kubelet 1.35). The list reads no nodes, so it gives the host-match verdicts; the pod
-  // detail, which reads the pod's node, gives cached-image-unverified and cached-image-never-pull.
+  // KEP-2535 on sim-node-3 (kubelet 1.35): the list and the pod detail both read the node's kubelet version and images.
   { namespace: 'cached', workload: 'warmer', container: 'api', verdict: null },
-  { namespace: 'cached', workload: 'reader', container: 'api', verdict: 'secret-not-attached', detailVerdict: 'cached-image-unverified' },
-  { namespace: 'cached', workload: 'never-reader', container: 'api', verdict: 'never-pull', detailVerdict: 'cached-image-never-pull' },
+  { namespace: 'cached', workload: 'reader', container: 'api', verdict: 'cached-image-unverified' },
+  { namespace: 'cached', workload: 'never-reader', container: 'api', verdict: 'cached-image-never-pull' },
   // Credential providers (KEP-4412): no pull secret, the nodes' workload-identity provider.
   { namespace: 'workload-identity', workload: 'ledger', container: 'ledger', verdict: 'provider-annotation-missing' },
   { namespace: 'workload-identity', workload: 'reports', container: 'reports', verdict: 'provider-credentials-refused' },

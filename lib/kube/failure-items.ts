@@ -73,6 +73,8 @@ function pullFailure(
       message: wait.message,
       eventMessage: latestPullError(read.events ?? [], name, { name: wait.container, containerType: wait.containerType, image: wait.image }),
       pod: debugTarget(pod),
+      pullPolicy: wait.pullPolicy,
+      node: read.nodes?.get(pod.spec?.nodeName ?? '') ?? null,
     },
     credentials,
   );
@@ -131,6 +133,7 @@ function missingSecretWaits(pod: V1Pod, event: CoreV1Event): PullWait[] {
     image: container.image,
     reason: 'FailedToRetrieveImagePullSecret',
     message: event.message ?? '',
+    pullPolicy: container.imagePullPolicy,
   }));
 }
 

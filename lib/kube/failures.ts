@@ -1,12 +1,12 @@
 import 'server-only';
 
-import type { CoreV1Event } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ApiWarning, FailuresResponse } from '../api/types';
 import { clientsFor, type KubeClients } from './config';
 import { failingPods, failureItems, missingSecretWarnings } from './failure-items';
 import { readNamespace, readOrWarn, type NamespaceReads } from './namespace-reads';
 import { MISSING_PULL_SECRET_EVENT } from './pull-waits';
-import { listEvents, listPods, POD_PAGE_SIZE } from './reads';
+import { listEvents, listNodes, listPods, POD_PAGE_SIZE, unlessRefused } from './reads';
 import { readSecretsElsewhere } from './verification/verify-finding';
 import { verifyItems } from './verification/verify-items';
 
@@ -19,11 +19,12 @@ export const VERIFY_WAIT_MS = 3_000;
 /**
  * The most API calls one failures query makes: the pod list pages, one list of the kubelet's missing-secret
  * warnings, at most five lists per namespace that has failures (events, secrets, service accounts,
- * ReplicaSets, Jobs), and one list of secrets across namespaces when a refused pull's credentials are
- * verified. It does not grow with the number of pods beyond the page count.
+ * ReplicaSets, Jobs), one list of secrets across namespaces when a refused pull's credentials are verified,
+ * and one list of nodes when something fails on a node. It does not grow with the number of pods beyond the
+ * page count.
  */
 export function failuresCallBudget(pods: number, affectedNamespaces: number): number {
-  return Math.max(1, Math.ceil(pods / POD_PAGE_SIZE)) + 2 + 5 * affectedNamespaces;
+  return Math.max(1, Math.ceil(pods / POD_PAGE_SIZE)) + 2 + (affectedNamespaces > 0 ? 1 : 0) + 5 * affectedNamespaces;
 }
 
 /** Every container in the context (one namespace, or all when null) that cannot pull its image, diagnosed. */
@@ -37,10 +38,14 @@ export async function listPullFailures(context: string, namespace: string | null
 
   const affected = [...new Set(failing.map((pod) => pod.metadata?.namespace ?? ''))].sort();
   const reads = new Map<string, NamespaceReads>();
-  await forEachConcurrently(affected, NAMESPACE_CONCURRENCY, async (name) => {
-    const inNamespace = failing.filter((pod) => pod.metadata?.namespace === name);
-    reads.set(name, await readNamespace(clients, name, inNamespace, warnings));
-  });
+  const [nodes] = await Promise.all([
+    failingNodes(clients, failing),
+    forEachConcurrently(affected, NAMESPACE_CONCURRENCY, async (name) => {
+      const inNamespace = failing.filter((pod) => pod.metadata?.namespace === name);
+      reads.set(name, await readNamespace(clients, name, inNamespace, warnings));
+    }),
+  ]);
+  for (const read of reads.values()) read.nodes = nodes;
   const items = failureItems(pods, warned, reads);
   const podsByKey = new Map(pods.map((pod) => [`${pod.metadata?.namespace ?? ''}/${pod.metadata?.name ?? ''}`, pod]));
   const verified = await verifyItems(
@@ -54,6 +59,17 @@ export async function listPullFailures(context: string, namespace: string | null
     { waitMs: VERIFY_WAIT_MS },
   );
   return { items: verified, fetchedAt, warnings: warnings.sort(byNamespaceAndCode) };
+}
+
+/**
+ * The nodes, in one list, when a failing pod runs on one (KEP-2535's verdicts read its kubelet version and
+ * images); null when none does, or when the user may not list nodes: the verdicts are then made without them,
+ * as the pod detail's are when it may not get the node.
+ */
+async function failingNodes(clients: KubeClients, failing: V1Pod[]): Promise<ReadonlyMap<string, V1Node> | null> {
+  if (!failing.some((pod) => pod.spec?.nodeName)) return null;
+  const nodes = await unlessRefused(listNodes(clients), 'forbidden');
+  return nodes && new Map(nodes.map((node) => [node.metadata?.name ?? '', node]));
 }
 
 /**

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 import type { ApiWarning } from '../api/types';
 import type { KubeClients } from './config';
 import { credentialProvidersFor } from './credential-providers';
@@ -15,6 +15,11 @@ export interface NamespaceReads {
   owners: OwnerIndex;
   /** The events about pods, or null when the user may not list events. */
   events: CoreV1Event[] | null;
+  /**
+   * The cluster's nodes by name, trimmed to their kubelet version and image names (KEP-2535's verdicts), read
+   * once per answer and shared by its namespaces; null or absent when they were not read or may not be.
+   */
+  nodes?: ReadonlyMap<string, V1Node> | null;
 }
 
 /**

@@ -45,7 +45,7 @@ describe('pullWaits', () => {
   it.each(pullReasons)('reports a regular container waiting on %s with the spec image', (reason) => {
     const waits = pullWaits(pod({ regular: [waiting('app', reason, `${reason} happened`)] }));
     expect(waits).toEqual([
-      { container: 'app', containerType: 'regular', image: 'docker.io/davidpuziol/nginx', reason, message: `${reason} happened` },
+      { container: 'app', containerType: 'regular', image: 'docker.io/davidpuziol/nginx', reason, message: `${reason} happened`, pullPolicy: 'Always' },
     ]);
   });
 
@@ -116,7 +116,7 @@ describe('image volumes', () => {
 
   it('lists a failed image volume once, as the volume, with the wait of the containers that mount it', () => {
     const pod = volumePod([waiting('server', 'ErrImagePull', refused), waiting('loader', 'ErrImagePull', refused), waiting('sidecar', 'ContainerCreating')]);
-    expect(pullWaits(pod)).toEqual([{ container: 'models', containerType: 'image-volume', image: MODELS, reason: 'ErrImagePull', message: refused }]);
+    expect(pullWaits(pod)).toEqual([{ container: 'models', containerType: 'image-volume', image: MODELS, reason: 'ErrImagePull', message: refused, pullPolicy: 'IfNotPresent' }]);
     const entries = podContainers(pod).map((container) => [container.name, container.containerType, container.blockedBy, container.imagePullPolicy]);
     expect(entries).toEqual([
       ['server', 'regular', 'models', null],
@@ -140,7 +140,7 @@ describe('image volumes', () => {
   it('keeps a container\'s wait its own when the message is about its own image', () => {
     const own = 'failed to pull and unpack image "docker.io/library/busybox:1.36": not found';
     expect(pullWaits(volumePod([waiting('loader', 'ErrImagePull', own)]))).toEqual([
-      { container: 'loader', containerType: 'regular', image: 'busybox:1.36', reason: 'ErrImagePull', message: own },
+      { container: 'loader', containerType: 'regular', image: 'busybox:1.36', reason: 'ErrImagePull', message: own, pullPolicy: null },
     ]);
   });
 

@@ -40,6 +40,8 @@ export interface PullWait {
   image: string;
   reason: PullFailureReason;
   message: string;
+  /** The container's imagePullPolicy (an image volume's pullPolicy): KEP-2535's verdicts depend on it. */
+  pullPolicy: string | null;
 }
 
 /**
@@ -58,6 +60,7 @@ export function pullWaits(pod: V1Pod): PullWait[] {
         image: container.image,
         reason: waiting.reason as PullFailureReason,
         message: waiting.message ?? '',
+        pullPolicy: container.imagePullPolicy,
       },
     ];
   });

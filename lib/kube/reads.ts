@@ -19,6 +19,8 @@ import type { KubeClients } from './config';
 import { ApiError } from '../api/errors';
 import { kubeCall } from './errors';
 import { PULL_SECRET_TYPES } from './credentials';
+import { trimNode } from './cache/trim';
+import type { RawList } from './transport';
 
 /**
  * One function per read of the cluster (the Next.js dashboard's data layer). Each maps client-node's failure to
@@ -184,6 +186,15 @@ export async function listReplicaSets(clients: KubeClients, namespace: string, l
 
 export async function listJobs(clients: KubeClients, namespace: string): Promise<V1Job[]> {
   return (await kubeCall(clients, () => clients.batch.listNamespacedJob({ namespace }))).items;
+}
+
+/**
+ * Every node, in one list read as plain JSON and trimmed as the cache trims it (name, kubelet version, image
+ * names): a node's status.images makes the typed list costly, and the verdicts read nothing else of it.
+ */
+export async function listNodes(clients: KubeClients): Promise<V1Node[]> {
+  const list = await kubeCall(clients, () => clients.transport.getJson<RawList<V1Node>>('/api/v1/nodes'));
+  return list.items.map(trimNode);
 }
 
 /** The read's answer, or null when the cluster refused it with one of `codes`: for reads that only degrade an answer. */

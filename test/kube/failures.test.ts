@@ -233,8 +233,10 @@ describe('the API-call budget', () => {
     }
     expect(count('/apis/apps/v1/namespaces/shop/replicasets')).toBe(1);
     expect(count('/apis/batch/v1/namespaces/jobs/jobs')).toBe(1);
+    // One node list for KEP-2535's verdicts, whatever the number of failing pods and nodes.
+    expect(count('/api/v1/nodes')).toBe(1);
     expect(requests.filter((request) => /bulk-|quiet/.test(request))).toEqual([]);
-    expect(requests).toHaveLength(3 + 1 + 4 * 3 + 2);
+    expect(requests).toHaveLength(3 + 1 + 4 * 3 + 2 + 1);
     expect(requests.length).toBeLessThanOrEqual(failuresCallBudget(pods, 4));
     expect(result.items).toHaveLength(7);
   });
@@ -283,7 +285,8 @@ describe('the API-call budget on the scale scenario', () => {
     // Events, secrets, service accounts and ReplicaSets: every failing pod here is a Deployment's, so no Jobs.
     for (const count of perNamespace.values()) expect(count).toBe(4);
     expect(requests.filter((request) => request === '/api/v1/pods')).toHaveLength(Math.ceil(pods.length / 500));
-    expect(requests).toHaveLength(Math.ceil(pods.length / 500) + 1 + 4 * affected.size);
+    expect(requests.filter((request) => request === '/api/v1/nodes')).toHaveLength(1);
+    expect(requests).toHaveLength(Math.ceil(pods.length / 500) + 1 + 4 * affected.size + 1);
     expect(requests.length).toBeLessThanOrEqual(failuresCallBudget(pods.length, affected.size));
   }, 60_000);
 });

@@ -158,11 +158,13 @@ const FEATURES: [string, string, string][] = [
   // What the live cache lists and watches across the cluster (secrets come from the overlay).
   ...['pods', 'events', 'serviceaccounts', 'replicasets.apps', 'jobs.batch'].map((resource): [string, string, string] => ['watch', resource, '']),
   ['list', 'namespaces', ''],
-  ['get', 'nodes', ''],
+  // Nodes: the platform of a pod's node, and each node's kubelet version and images (KEP-2535), watched by the cache.
+  ...['get', 'list', 'watch'].map((verb): [string, string, string] => [verb, 'nodes', '']),
   ...['deployments.apps', 'replicasets.apps', 'statefulsets.apps', 'daemonsets.apps', 'jobs.batch', 'cronjobs.batch'].map(
     (resource): [string, string, string] => ['patch', resource, 'default'],
   ),
   ['update', 'serviceaccounts', 'default'],
+  ['patch', 'serviceaccounts', 'default'],
   ['create', 'pods', 'default'],
   ['delete', 'pods', 'default'],
   ['patch', 'pods', 'default'],

@@ -8,7 +8,7 @@ import { CACHED_KINDS, emptyClusterLists, type CachedKind, type ClusterLists } f
 import { IncrementalFailures } from './failures-from-lists';
 import { Informer, type InformerHealth } from './informer';
 import type { CachedObject, CachedList } from './list-state';
-import { trimEvent, trimJob, trimPod, trimReplicaSet, trimSecret, trimServiceAccount } from './trim';
+import { trimEvent, trimJob, trimNode, trimPod, trimReplicaSet, trimSecret, trimServiceAccount } from './trim';
 
 /**
  * How the context's answers are made: one watch per resource across the cluster; one per namespace when the
@@ -24,7 +24,7 @@ export interface CacheHealth {
 }
 
 /** What is watched for each cached kind; Secrets are watched once per pull-secret type (a field selector cannot OR). */
-const SOURCES: Record<CachedKind, { group: string; resource: string; fieldSelectors: (string | undefined)[]; trim: (object: never) => CachedObject }> = {
+const SOURCES: Record<CachedKind, { group: string; resource: string; fieldSelectors: (string | undefined)[]; trim: (object: never) => CachedObject; clusterScoped?: true }> = {
   pods: { group: '/api/v1', resource: 'pods', fieldSelectors: [undefined], trim: trimPod },
   events: { group: '/api/v1', resource: 'events', fieldSelectors: ['involvedObject.kind=Pod'], trim: trimEvent },
   secrets: {
@@ -36,6 +36,8 @@ const SOURCES: Record<CachedKind, { group: string; resource: string; fieldSelect
   serviceaccounts: { group: '/api/v1', resource: 'serviceaccounts', fieldSelectors: [undefined], trim: trimServiceAccount },
   replicasets: { group: '/apis/apps/v1', resource: 'replicasets', fieldSelectors: [undefined], trim: trimReplicaSet },
   jobs: { group: '/apis/batch/v1', resource: 'jobs', fieldSelectors: [undefined], trim: trimJob },
+  // Watched across the cluster in either mode: nodes have no namespace. A 403 leaves the verdicts without node facts.
+  nodes: { group: '/api/v1', resource: 'nodes', fieldSelectors: [undefined], trim: trimNode, clusterScoped: true },
 };
 
 export interface ContextCacheOptions {
@@ -146,7 +148,7 @@ export class ContextCache {
       const source = SOURCES[kind];
       this.informers.set(
         kind,
-        scopes.flatMap((namespace) =>
+        (source.clusterScoped ? [null] : scopes).flatMap((namespace) =>
           source.fieldSelectors.map((fieldSelector) =>
             new Informer({
               clients: this.clients,
@@ -199,6 +201,11 @@ export class ContextCache {
 
   private changed(kind: CachedKind, namespace: string | null): void {
     this.merge(kind, namespace);
+    // A node's change matters only to the namespaces whose failing pods run there.
+    if (kind === 'nodes' && namespace !== null) {
+      for (const touched of this.failures.invalidateNodes(this.lists)) this.notify(touched);
+      return;
+    }
     if (namespace === null) this.failures.invalidateAll();
     else this.failures.invalidate(namespace);
     this.notify(namespace);

@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Pod, V1Secret } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { ApiWarning } from '../../api/types';
 import { credentialProvidersFor } from '../credential-providers';
 import { indexSecrets, type NamespaceCredentials } from '../credentials';
@@ -23,7 +23,7 @@ export interface FailuresAnswer {
  * with each namespace a watch event changed; `invalidateAll` when the lists were replaced or permissions changed.
  */
 export class IncrementalFailures {
-  private readonly byNamespace = new Map<string, FailuresAnswer>();
+  private readonly byNamespace = new Map<string, NamespaceAnswer>();
   private readonly dirty = new Set<string>();
   private everything = true;
 
@@ -35,6 +35,17 @@ export class IncrementalFailures {
 
   invalidateAll(): void {
     this.everything = true;
+  }
+
+  /**
+   * A node changed: the namespaces whose answer read a node that is now another object (or gone) are made
+   * again, and returned. The watch replaces a node's object on every change, so identity tells.
+   */
+  invalidateNodes(lists: ClusterLists): string[] {
+    const nodes = cachedNodes(lists);
+    const touched = [...this.byNamespace].filter(([, part]) => [...part.nodes].some(([name, held]) => nodes?.get(name) !== held)).map(([name]) => name);
+    for (const name of touched) this.dirty.add(name);
+    return touched;
   }
 
   answer(lists: ClusterLists, namespace: string | null): FailuresAnswer {
@@ -52,7 +63,7 @@ export class IncrementalFailures {
         part = namespaceFailures(lists, name, this.context);
         this.byNamespace.set(name, part);
       }
-      return part;
+      return part.answer;
     });
     return joinAnswers(parts, lists, namespace, this.context);
   }
@@ -61,7 +72,7 @@ export class IncrementalFailures {
 /** The whole answer computed from nothing: what the incremental answer must always equal. */
 export function failuresFromLists(lists: ClusterLists, namespace: string | null, context: string): FailuresAnswer {
   const names = namespace === null ? [...lists.pods.byNamespace.keys()] : [namespace];
-  return joinAnswers(names.map((name) => namespaceFailures(lists, name, context)), lists, namespace, context);
+  return joinAnswers(names.map((name) => namespaceFailures(lists, name, context).answer), lists, namespace, context);
 }
 
 function joinAnswers(parts: FailuresAnswer[], lists: ClusterLists, namespace: string | null, context: string): FailuresAnswer {
@@ -71,16 +82,26 @@ function joinAnswers(parts: FailuresAnswer[], lists: ClusterLists, namespace: st
   return { items: parts.flatMap((part) => part.items).sort(byLocation), warnings: warnings.sort(byNamespaceAndCode) };
 }
 
+/** One namespace's answer, and the nodes its failing pods run on as they were read (for invalidateNodes). */
+interface NamespaceAnswer {
+  answer: FailuresAnswer;
+  nodes: Map<string, V1Node | undefined>;
+}
+
 /** One namespace's failures, with the warnings the read path would give for it (only when something fails there). */
-function namespaceFailures(lists: ClusterLists, namespace: string, context: string): FailuresAnswer {
+function namespaceFailures(lists: ClusterLists, namespace: string, context: string): NamespaceAnswer {
   const pods = objectsIn(lists.pods, namespace);
   const events = lists.forbidden.has('events') ? [] : objectsIn(lists.events, namespace);
   const warned = missingSecretWarnings(events);
   const failing = [...failingPods(pods, warned).keys()];
-  if (failing.length === 0) return { items: [], warnings: [] };
+  if (failing.length === 0) return { answer: { items: [], warnings: [] }, nodes: new Map() };
   const warnings: ApiWarning[] = [];
   const reads = cachedNamespaceReads(lists, namespace, failing, warnings, context, events);
-  return { items: failureItems(pods, warned, new Map([[namespace, reads]])), warnings };
+  const read = failing.flatMap((pod) => (pod.spec?.nodeName ? [pod.spec.nodeName] : []));
+  return {
+    answer: { items: failureItems(pods, warned, new Map([[namespace, reads]])), warnings },
+    nodes: new Map(read.map((name) => [name, reads.nodes?.get(name)])),
+  };
 }
 
 /**
@@ -113,7 +134,13 @@ export function cachedNamespaceReads(
       providers: credentialProvidersFor(context),
     },
     owners: ownerIndex(replicaSets ?? [], jobs ?? []),
+    nodes: cachedNodes(lists),
   };
+}
+
+/** The watched nodes by name (the informer's own map, no copy); null when the user may not list them. */
+function cachedNodes(lists: ClusterLists): ReadonlyMap<string, V1Node> | null {
+  return lists.forbidden.has('nodes') ? null : (lists.nodes.byNamespace.get('') ?? new Map());
 }
 
 /** What verifying one cached item needs: its pod and its namespace's credentials; null when either is not cached. */

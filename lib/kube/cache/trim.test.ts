@@ -1,7 +1,9 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, it } from 'vitest';
 import { podContainers, pullWaits } from '../pull-waits';
-import { trimEvent, trimPod, trimSecret, trimServiceAccount } from './trim';
+import { nodeImageFacts } from '../diagnose';
+import { parseImageRef } from '../../image-ref';
+import { trimEvent, trimNode, trimPod, trimSecret, trimServiceAccount } from './trim';
 
 const managedFields = [{ manager: 'kubectl', operation: 'Update', fieldsV1: { 'f:spec': { 'f:containers': {} } } }];
 
@@ -85,5 +87,26 @@ describe('trimming on arrival', () => {
     });
     expect(event.involvedObject).toEqual({ kind: 'Pod', name: 'web-1', namespace: 'shop', uid: 'u1', fieldPath: 'spec.containers{app}' });
     expect(event).toMatchObject({ reason: 'Failed', message: 'Failed to pull image', type: 'Warning', count: 3, source: { component: 'kubelet', host: 'node-1' } });
+  });
+
+  it('keeps of a node its name, kubelet version and image names only, and the same KEP-2535 facts', () => {
+    const node = {
+      metadata: { name: 'node-3', resourceVersion: '77', uid: 'n3', labels: { 'kubernetes.io/os': 'linux' }, managedFields } as never,
+      spec: { podCIDR: '10.244.0.0/24', taints: [{ key: 'dedicated', effect: 'NoSchedule' }] },
+      status: {
+        nodeInfo: { kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.2.0', osImage: 'Debian', kernelVersion: '6.1', architecture: 'amd64' } as never,
+        images: [{ names: ['ghcr.io/acme/api@sha256:' + 'a'.repeat(64), 'ghcr.io/acme/api:2.1'], sizeBytes: 1234 }],
+        conditions: [{ type: 'Ready', status: 'True' }],
+        addresses: [{ type: 'InternalIP', address: '10.0.0.3' }],
+      },
+    };
+    const trimmed = trimNode(node);
+    expect(trimmed).toEqual({
+      metadata: { name: 'node-3', resourceVersion: '77' },
+      status: { nodeInfo: { kubeletVersion: 'v1.35.0' }, images: [{ names: node.status.images[0]!.names }] },
+    });
+    for (const image of ['ghcr.io/acme/api:2.1', `ghcr.io/acme/api@sha256:${'a'.repeat(64)}`, 'ghcr.io/acme/api:2.2']) {
+      expect(nodeImageFacts(trimmed, parseImageRef(image))).toEqual(nodeImageFacts(node, parseImageRef(image)));
+    }
   });
 });

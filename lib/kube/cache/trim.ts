@@ -1,6 +1,6 @@
 import 'server-only';
 
-import type { CoreV1Event, V1Job, V1ObjectMeta, V1Pod, V1ReplicaSet, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Job, V1Node, V1ObjectMeta, V1Pod, V1ReplicaSet, V1Secret, V1ServiceAccount } from '@kubernetes/client-node';
 
 /**
  * Each cached object cut down on arrival to what the diagnosis, the pod detail, the fix options and the fix
@@ -74,6 +74,16 @@ export function trimReplicaSet(replicaSet: V1ReplicaSet): V1ReplicaSet {
 
 export function trimJob(job: V1Job): V1Job {
   return { metadata: trimMeta(job.metadata, { labels: true }), spec: job.spec && { selector: job.spec.selector, template: {} } };
+}
+
+/**
+ * A node keeps what the KEP-2535 verdicts read: its kubelet's version and the names of the images it holds
+ * (status.images; sizes and everything else dropped). The resourceVersion stays for the watch's ordering.
+ */
+export function trimNode(node: V1Node): V1Node {
+  const { name, resourceVersion } = node.metadata ?? {};
+  const images = (node.status?.images ?? []).map((image) => ({ names: image.names ?? [] }));
+  return { metadata: { name, resourceVersion }, status: { nodeInfo: { kubeletVersion: node.status?.nodeInfo?.kubeletVersion ?? '' } as NonNullable<V1Node['status']>['nodeInfo'], images } };
 }
 
 const RESTARTED_AT = 'kubectl.kubernetes.io/restartedAt';
