@@ -12,10 +12,12 @@ import { fixOptionsQuery, postAnnotationFix } from '@/lib/queries/fix';
 import { QueryError } from '../query-error';
 import { FixPreview } from './fix-preview';
 import { Field } from './form-parts';
+import { RolloutStatus } from './rollout-status';
 
 /**
  * The fix for a service account that lacks the annotation the node's credential provider requires: type the
- * identity, preview the patch and the restart with the cluster's dry run, apply.
+ * identity, preview the patch and the restart with the cluster's dry run, apply; then the page follows the
+ * restarted workload's new pod (or the failing pod's next pull) until it runs, and moves to it.
  */
 export function AnnotateFixPanel({ context, namespace, pod, container, diagnosis }: { context: string; namespace: string; pod: string; container: string; diagnosis: PodDiagnosis }) {
   const verdict = diagnosis.containers.find((candidate) => candidate.name === container)?.verdict ?? null;
@@ -77,9 +79,10 @@ function AnnotateForm({ context, namespace, pod, container, choice }: { context:
       {preview && !applied && <FixPreview response={preview} />}
       {applied && (
         <p role="status" className="text-sm text-emerald-700 dark:text-emerald-400">
-          {applied.steps.map((step) => step.result?.message).filter(Boolean).join('; ')}. The workload&apos;s new pods pull with the provider&apos;s credentials.
+          {applied.steps.map((step) => step.result?.message).filter(Boolean).join('; ')}.
         </p>
       )}
+      {applied?.follow && <RolloutStatus context={context} namespace={namespace} follow={applied.follow} outcome={applied.outcome ?? null} />}
     </form>
   );
 }

@@ -3,7 +3,7 @@
 import type { FixApplied, FixFollow } from '@/lib/fix-plan';
 import { useFollowRollout } from './follow-rollout';
 
-/** After a tag change: the rollout's new pod as it comes up; once it runs the page moves to it (useFollowRollout). */
+/** After a tag change or an annotation: the rollout's new pod as it comes up; once it runs the page moves to it (useFollowRollout). */
 export function RolloutStatus({ context, namespace, follow, outcome }: { context: string; namespace: string; follow: FixFollow; outcome: FixApplied | null }) {
   const progress = useFollowRollout(context, namespace, follow, { outcome, undo: null });
   const newest = progress.data?.pods[0] ?? null;

@@ -5,13 +5,16 @@ import { clientsFor } from '../../lib/kube/config';
 import { listPullFailures } from '../../lib/kube/failures';
 import { runAnnotateFix } from '../../lib/kube/fix/plan-annotate';
 import { clusterForFile } from '../support/app-cluster';
+import { RESTARTED_AT_ANNOTATION } from '../../lib/fix-plan';
+import { followFix } from '../support/follow-fix';
 import { startSimCli } from '../support/sim-cli';
 import { waitUntil } from '../support/wait';
 
 /**
  * The annotate fix against the demo's workload-identity/ledger: its service account lacks the annotation the
- * nodes' credential provider requires. A preview (dry run) changes nothing; an apply annotates the account and
- * restarts the Deployment, and the simulated kubelet, now given credentials by the provider, runs the new pod.
+ * nodes' credential provider requires. A preview (dry run) changes nothing; an apply annotates the account,
+ * restarts the Deployment and answers what to follow: the restarted template's new pod, which the simulated
+ * kubelet, now given credentials by the provider, runs.
  */
 const NAMESPACE = 'workload-identity';
 const KEY = 'iam.gke.io/gcp-service-account';
@@ -62,19 +65,31 @@ describe('the annotate fix for provider-annotation-missing', () => {
     expect(await annotations()).toEqual({});
   });
 
-  it('applies: the account is annotated, the Deployment restarted, and its new pod runs', async () => {
+  it('applies: the account is annotated, the Deployment restarted, and the page follows its new pod until it runs', async () => {
     const applied = await runAnnotateFix('sim-admin', NAMESPACE, { ...request, mode: 'apply' }, 'test');
     expect(applied.applied).toBe(true);
     expect(applied.steps.map((step) => step.result?.ok)).toEqual([true, true]);
+    expect(applied.steps[0]?.result?.message).toContain('a pod already failing uses it only after its back-off');
+    expect(applied.steps[1]?.title).toBe('restart Deployment ledger: its new pods pull with the annotation at once');
     expect(await annotations()).toEqual({ [KEY]: VALUE });
-    const running = await waitUntil(
-      async () => {
-        const pods = (await clientsFor('sim-admin').core.listNamespacedPod({ namespace: NAMESPACE })).items.filter((pod) => pod.metadata?.name?.startsWith('ledger-'));
-        return pods.find((pod) => pod.status?.phase === 'Running' && pod.status.containerStatuses?.every((status) => status.state?.running)) ?? false;
-      },
-      { what: 'a ledger pod to run', timeoutMs: 40_000, intervalMs: 500 },
-    );
-    const again = await runAnnotateFix('sim-admin', NAMESPACE, { ...request, pod: running.metadata?.name ?? '' }, 'test').catch((error: unknown) => error);
+    expect(applied.follow).toMatchObject({ kind: 'Deployment', name: 'ledger', secret: null, restartedAt: expect.any(String) });
+    expect(applied.outcome).toMatchObject({ what: `${KEY} on service account ledger` });
+
+    const progress = await followFix('sim-admin', NAMESPACE, applied);
+    expect(progress.failure).toBeNull();
+    const running = progress.pods[0];
+    expect(running?.phase).toBe('Running');
+    expect(running?.name).not.toBe(request.pod);
+    const pod = await clientsFor('sim-admin').core.readNamespacedPod({ namespace: NAMESPACE, name: running?.name ?? '' });
+    expect(pod.metadata?.annotations?.[RESTARTED_AT_ANNOTATION]).toBe(applied.follow?.restartedAt);
+    expect(pod.status?.containerStatuses?.every((status) => status.state?.running)).toBe(true);
+    await waitUntil(async () => !(await listPullFailures('sim-admin', NAMESPACE)).items.some((item) => item.workload?.name === 'ledger'), {
+      what: 'ledger to leave the failures list',
+      timeoutMs: 40_000,
+      intervalMs: 500,
+    });
+
+    const again = await runAnnotateFix('sim-admin', NAMESPACE, { ...request, pod: running?.name ?? '' }, 'test').catch((error: unknown) => error);
     expect((again as ApiError).message).toContain('already carries');
-  }, 60_000);
+  }, 90_000);
 });

@@ -5,26 +5,29 @@ import type { AnnotationFixRequest } from '../../api/fix-request';
 import { ApiError } from '../../api/errors';
 import { findProvider, type ProviderFinding } from '../../credential-providers';
 import { previewYaml } from '../../fix-manifests';
-import type { AnnotateChoice, FixResponse, FixStep } from '../../fix-plan';
+import type { AnnotateChoice, FixFollow, FixResponse, FixStep } from '../../fix-plan';
 import { audit } from '../../log';
 import { clientsFor, type KubeClients } from '../config';
 import { credentialProvidersFor } from '../credential-providers';
 import { kubeCall, toApiError } from '../errors';
 import { getPod, getServiceAccount, unlessRefused } from '../reads';
+import { actingAs } from './acting-as';
 import { reviewAccess } from './access';
 import { containerImage } from './options';
 import { restartStep } from './plan-attach';
 import { dryRunParam, type PlannedStep } from './planned-step';
 import { fixFailed, runAll } from './run';
-import { findWorkload } from './workloads';
+import { findWorkload, type FixWorkload } from './workloads';
 
 /**
  * The fix for provider-annotation-missing: put the annotation the node's credential provider requires on the
- * pod's service account (a JSON merge patch of that one key), then restart the owning workload so its pods
- * pull again at once. The kubelet reads the account's annotations at every pull
- * (serviceAccountProvider.getServiceAccountData), so a Job's or a bare pod's next retry uses it without a
- * restart. Only a key the provider requires and the account lacks is accepted. Every step is dry-run first; an
- * apply whose restart fails takes the annotation off again.
+ * pod's service account (a JSON merge patch of that one key), then restart the owning workload
+ * (`kubectl rollout restart`'s restartedAt annotation on the template) so new pods pull at once. The kubelet
+ * reads the account's annotations at every pull (serviceAccountProvider.getServiceAccountData), but a pod
+ * already failing pulls again only when its back-off (up to five minutes) ends; a Job's or a bare pod's retry
+ * is what follows there. Only a key the provider requires and the account lacks is accepted. Every step is
+ * dry-run first; an apply whose restart fails takes the annotation off again. An apply answers what the page
+ * follows until the new pod runs.
  */
 export async function runAnnotateFix(context: string, namespace: string, request: AnnotationFixRequest, actor: string): Promise<FixResponse> {
   const clients = clientsFor(context);
@@ -50,19 +53,38 @@ async function annotate(clients: KubeClients, context: string, namespace: string
 
   const { workload } = await findWorkload(clients, namespace, pod);
   const rolls = workload !== null && workload.kind !== 'Job';
-  const planned = [annotationStep(clients, namespace, accountName, request.key, request.value), ...(rolls ? [restartStep(clients, namespace, workload)] : [])];
+  const planned = [annotationStep(clients, namespace, accountName, request.key, request.value), ...(rolls ? [annotationRestart(clients, namespace, workload)] : [])];
 
   const dryRuns = await runAll(planned, true, clients);
   const steps: FixStep[] = planned.map((step, index) => ({ kind: step.kind, title: step.title, yaml: step.yaml, dryRun: dryRuns.checks[index] ?? null, result: null }));
   if (request.mode === 'preview') return { mode: 'preview', steps, applied: false, follow: null };
   if (dryRuns.failure) throw fixFailed(dryRuns.failure, 'the dry run', 'nothing was changed');
 
+  const startedAt = new Date();
   const results = await runAll(planned, false, clients);
   if (results.failure) {
     const annotated = results.checks[0]?.ok === true;
     throw fixFailed(results.failure, 'the apply', annotated ? await removeAnnotation(clients, namespace, accountName, request.key) : 'nothing was changed');
   }
-  return { mode: 'apply', steps: steps.map((step, index) => ({ ...step, result: results.checks[index] ?? null })), applied: true, follow: null };
+  return {
+    mode: 'apply',
+    steps: steps.map((step, index) => ({ ...step, result: results.checks[index] ?? null })),
+    applied: true,
+    follow: rollout(pod, rolls ? workload : null, planned, startedAt),
+    outcome: { by: actingAs(context), at: startedAt.toISOString(), what: `${request.key} on service account ${accountName}` },
+  };
+}
+
+/**
+ * What the page follows: the restarted workload's pods that carry the restart's annotation; without a restart
+ * (a Job, a bare pod), the failing pod itself, whose next pull retry reads the annotation.
+ */
+function rollout(pod: V1Pod, restarted: FixWorkload | null, planned: PlannedStep[], startedAt: Date): FixFollow {
+  const restartedAt = planned.find((step) => step.restartedAt)?.restartedAt ?? null;
+  if (restarted === null || restartedAt === null) return { kind: 'Pod', name: pod.metadata?.name ?? '', after: new Date(0).toISOString(), secret: null, restartedAt: null };
+  // Whole seconds: creationTimestamp has no fraction, and a pod created in the same second is new.
+  const after = new Date(Math.floor(startedAt.getTime() / 1000) * 1000).toISOString();
+  return { kind: restarted.kind, name: restarted.name, after, secret: null, restartedAt };
 }
 
 /** The fix options' part: what the provider serving `image` requires that the account lacks, and whether the user may patch it. */
@@ -94,9 +116,17 @@ function annotationStep(clients: KubeClients, namespace: string, name: string, k
     yaml: previewYaml(body),
     run: async (dryRun) => {
       await patchServiceAccount(clients, namespace, name, body, dryRun);
-      return dryRun ? `the API server would annotate service account ${name}` : `annotated service account ${name} with ${key}`;
+      return dryRun
+        ? `the API server would annotate service account ${name}`
+        : `annotated service account ${name} with ${key}: the kubelet reads it at a pod's next pull, so a pod already failing uses it only after its back-off`;
     },
   };
+}
+
+/** The workload's rollout restart, titled with why: its pods pull with the annotation now, not after their back-off. */
+function annotationRestart(clients: KubeClients, namespace: string, workload: FixWorkload): PlannedStep {
+  const step = restartStep(clients, namespace, workload);
+  return { ...step, title: `${step.title}: its new pods pull with the annotation at once` };
 }
 
 /** The undo: the key was absent before the fix (requireMissing), so a merge patch with null removes it. */
