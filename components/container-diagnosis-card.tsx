@@ -2,10 +2,15 @@ import type { ContainerDiagnosis } from '@/lib/api/types';
 import { ImageBreakdown } from './image-breakdown';
 import { CandidateChecks, VerificationNote } from './candidate-checks';
 import { VerdictBadge } from './verdict-badge';
+import { HubAllowance } from './registry/rate-limit-headroom';
 
-/** One container: its image taken apart, and for a failing one the verdict, what it means and the fix. */
-export function ContainerDiagnosisCard({ container }: { container: ContainerDiagnosis }) {
+/**
+ * One container: its image taken apart, and for a failing one the verdict, what it means and the fix; a
+ * rate-limited pull from Docker Hub adds the allowance Hub states for this client.
+ */
+export function ContainerDiagnosisCard({ container, where }: { container: ContainerDiagnosis; where: { context: string; namespace: string; pod: string } }) {
   const headingId = `container-${container.name}`;
+  const hubLimited = container.verdict?.code === 'rate-limited' && container.image?.registry === 'docker.io';
   return (
     <section aria-labelledby={headingId} className="rounded-xl border border-slate-200 bg-white shadow-sm dark:border-slate-800 dark:bg-slate-900">
       <header className="flex flex-wrap items-center gap-2 border-b border-slate-100 px-5 py-3 dark:border-slate-800">
@@ -34,6 +39,7 @@ export function ContainerDiagnosisCard({ container }: { container: ContainerDiag
                 <VerificationNote verification={container.verification} />
               </div>
               <p className="mt-2 text-sm leading-relaxed [overflow-wrap:anywhere]">{container.verdict.explanation}</p>
+              {hubLimited && <HubAllowance {...where} container={container.name} />}
               <CandidateChecks candidates={container.candidates} container={container.name} />
               {container.verdict.partial && (
                 <p className="mt-1 text-xs text-amber-800 dark:text-amber-300">Secrets could not be read: this verdict rests on what could be seen.</p>

@@ -74,7 +74,7 @@ export function PodDiagnosisView({ context, namespace, pod }: { context: string;
           {[...diagnosis.data.containers]
             .sort((a, b) => Number(b.failing) - Number(a.failing))
             .map((container) => (
-              <ContainerDiagnosisCard key={container.name} container={container} />
+              <ContainerDiagnosisCard key={container.name} container={container} where={{ context, namespace, pod }} />
             ))}
           <FixPanel context={context} namespace={namespace} pod={pod} container={firstFailing(diagnosis.data) ?? ''} diagnosis={diagnosis.data} />
           <RegistryPanel context={context} namespace={namespace} pod={pod} diagnosis={diagnosis.data} />

@@ -103,6 +103,13 @@ export interface ScenarioRegistry {
   /** Pulls (manifest GETs) allowed per minute before 429 toomanyrequests; anonymous only unless `everyone`. */
   rateLimit?: { pullsPerMinute: number; everyone?: boolean };
   /**
+   * Docker Hub's pull allowance per account, as Hub states it: every manifest reply to the account (a HEAD too)
+   * carries `ratelimit-limit: <limit>;w=<windowSeconds>`, `ratelimit-remaining` and `docker-ratelimit-source`;
+   * each counted pull spends one of `remaining`, and a pull with none left is refused with 429 TOOMANYREQUESTS.
+   * The window is Hub's six hours: nothing frees up while a simulator runs.
+   */
+  allowances?: Record<string, { limit: number; remaining: number; windowSeconds: number }>;
+  /**
    * A token registry whose pulls say "unauthorized" for a repository that does not exist (as for one the user
    * may not pull), while its tag listing tells a logged-in user NAME_UNKNOWN.
    */

@@ -168,6 +168,14 @@ function scenarioRegistry(value: unknown, where: string): ScenarioRegistry {
     const limit = record(fields.rateLimit, `${where}.rateLimit`);
     registry.rateLimit = { pullsPerMinute: Number(limit.pullsPerMinute ?? 0), ...(limit.everyone === undefined ? {} : { everyone: limit.everyone === true }) };
   }
+  if (fields.allowances !== undefined) {
+    registry.allowances = Object.fromEntries(
+      Object.entries(record(fields.allowances, `${where}.allowances`)).map(([username, value]) => {
+        const allowance = record(value, `${where}.allowances.${username}`);
+        return [username, { limit: Number(allowance.limit ?? 0), remaining: Number(allowance.remaining ?? 0), windowSeconds: Number(allowance.windowSeconds ?? 21600) }];
+      }),
+    );
+  }
   if (fields.tagListNamesUnknown === true) registry.tagListNamesUnknown = true;
   if (fields.externalUrl !== undefined) registry.externalUrl = text(fields.externalUrl, `${where}.externalUrl`);
   if (fields.externalCaPem !== undefined) registry.externalCaPem = text(fields.externalCaPem, `${where}.externalCaPem`);

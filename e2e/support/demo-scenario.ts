@@ -63,6 +63,8 @@ export const DEMO_WORKLOADS: ExpectedRow[] = [
   // Credential providers (KEP-4412): no pull secret, the nodes' workload-identity provider.
   { namespace: 'workload-identity', workload: 'ledger', container: 'ledger', verdict: 'provider-annotation-missing' },
   { namespace: 'workload-identity', workload: 'reports', container: 'reports', verdict: 'provider-credentials-refused' },
+  // Docker Hub's allowance: capped-bot has spent its 100 pulls per 6 h; the verdict card and the registry panel state it.
+  { namespace: 'hub-limits', workload: 'nightly', container: 'nginx', verdict: 'rate-limited' },
 ];
 
 /**

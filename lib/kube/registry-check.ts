@@ -6,7 +6,7 @@ import type { RegistryCheckBody } from '../api/registry-validation';
 import { ImageRefError, parseImageRef, type ImageRef } from '../image-ref';
 import { assertAllowedTarget } from '../registry/address-guard';
 import { checkImageAccess, checkRateLimit, fetchManifestPlatforms, listTags, type RegistryLogin } from '../registry/client';
-import { describeHeadroom } from '../registry/rate-limit';
+import { describeHeadroom, describeHubAllowance } from '../registry/rate-limit';
 import { resolveEndpoint } from '../registry/endpoints';
 import { RegistryError } from '../registry/errors';
 import { suggestTags } from '../tag-suggest';
@@ -73,6 +73,33 @@ export async function checkRegistryCredential(input: RegistryCheckBody): Promise
  * image offers beside the node's. Uses the credential the kubelet would use (the pod's own pull secrets).
  */
 export async function getPodRegistryInfo(context: string, namespace: string, podName: string, containerName: string): Promise<PodRegistryInfo> {
+  const { clients, pod, input, image, login } = await podImage(context, namespace, podName, containerName);
+  const [tags, platforms] = await Promise.all([tagSuggestions(image, login), platformComparison(clients, pod, image, login)]);
+  return {
+    container: containerName,
+    image: input,
+    requestedTag: image.tag,
+    credential: login === null ? null : { secret: login.secret, username: login.username },
+    tags,
+    platforms,
+  };
+}
+
+/**
+ * The pull allowance the registry states for the login the kubelet would use (Docker Hub's ratelimit headers):
+ * one HEAD of the manifest, which Hub does not count as a pull, and nothing else, so reading it costs none.
+ */
+export async function getPodRateLimit(context: string, namespace: string, podName: string, containerName: string): Promise<RateLimitInfo> {
+  const { image, login } = await podImage(context, namespace, podName, containerName);
+  const checked = await checkRateLimit(image, login, REGISTRY_OPTIONS);
+  if (!checked.ok) return { ok: false, cause: checked.cause, message: checked.message };
+  if (checked.headroom === null) return { ok: true, limit: null, text: null };
+  const text = image.registry === 'docker.io' ? describeHubAllowance(checked.headroom) : describeHeadroom(checked.headroom);
+  return { ok: true, ...checked.headroom, text };
+}
+
+/** One container's image and the pull secret the kubelet would use for it, once its registry may be contacted. */
+async function podImage(context: string, namespace: string, podName: string, containerName: string) {
   const clients = clientsFor(context);
   const pod = await getPod(clients, namespace, podName);
   const container = podContainers(pod).find((candidate) => candidate.name === containerName);
@@ -81,28 +108,7 @@ export async function getPodRegistryInfo(context: string, namespace: string, pod
   }
   const image = parseImage(container.image);
   await guardEndpoint(image.registry);
-  const login = await podLoginFor(clients, pod, image.normalized);
-  const [tags, platforms, rateLimit] = await Promise.all([
-    tagSuggestions(image, login),
-    platformComparison(clients, pod, image, login),
-    rateLimitInfo(image, login),
-  ]);
-  return {
-    container: containerName,
-    image: container.image,
-    requestedTag: image.tag,
-    credential: login === null ? null : { secret: login.secret, username: login.username },
-    tags,
-    platforms,
-    rateLimit,
-  };
-}
-
-async function rateLimitInfo(image: ImageRef, login: RegistryLogin | null): Promise<RateLimitInfo> {
-  const checked = await checkRateLimit(image, login, REGISTRY_OPTIONS);
-  if (!checked.ok) return { ok: false, cause: checked.cause, message: checked.message };
-  if (checked.headroom === null) return { ok: true, limit: null, text: null };
-  return { ok: true, ...checked.headroom, text: describeHeadroom(checked.headroom) };
+  return { clients, pod, input: container.image, image, login: await podLoginFor(clients, pod, image.normalized) };
 }
 
 async function tagSuggestions(image: ImageRef, login: RegistryLogin | null): Promise<TagSuggestionsResult> {

@@ -24,6 +24,7 @@ export const clusterKeys = {
 
 export const registryKeys = {
   pod: (context: string, namespace: string, pod: string, container: string) => ['registry', context, namespace, pod, container] as const,
+  allowance: (context: string, namespace: string, pod: string, container: string) => ['registry-allowance', context, namespace, pod, container] as const,
   imageFixPreview: (context: string, namespace: string, pod: string, container: string, tag: string) =>
     ['image-fix-preview', context, namespace, pod, container, tag] as const,
 };

@@ -12,6 +12,8 @@ export const apiPaths = {
   podRecheck: (context: string, namespace: string, pod: string) => `${apiPaths.pod(context, namespace, pod)}/recheck`,
   podRegistry: (context: string, namespace: string, pod: string, container: string) =>
     `${apiPaths.pod(context, namespace, pod)}/registry?${new URLSearchParams({ container })}`,
+  podAllowance: (context: string, namespace: string, pod: string, container: string) =>
+    `${apiPaths.pod(context, namespace, pod)}/registry/allowance?${new URLSearchParams({ container })}`,
   fixes: (context: string, namespace: string) => `${namespacePath(context, namespace)}/fixes`,
   fixOptions: (context: string, namespace: string, pod: string, container: string) =>
     `${apiPaths.fixes(context, namespace)}/options?${new URLSearchParams({ pod, container })}`,

@@ -1,5 +1,5 @@
 import { queryOptions } from '@tanstack/react-query';
-import type { ImageFixRequest, ImageFixResponse, PodRegistryInfo, RegistryCheckCredential, RegistryCheckResponse } from '../api/types';
+import type { ImageFixRequest, ImageFixResponse, PodRegistryInfo, RateLimitInfo, RegistryCheckCredential, RegistryCheckResponse } from '../api/types';
 import { getJson, postJson } from './fetch';
 import { registryKeys } from './keys';
 import { apiPaths } from './paths';
@@ -9,6 +9,16 @@ export function podRegistryQuery(context: string, namespace: string, pod: string
   return queryOptions({
     queryKey: registryKeys.pod(context, namespace, pod, container),
     queryFn: ({ signal }) => getJson<PodRegistryInfo>(apiPaths.podRegistry(context, namespace, pod, container), signal),
+    staleTime: 60_000,
+    retry: false,
+  });
+}
+
+/** The pull allowance (one HEAD, no pull), shared by the verdict card and the registry panel: read once a minute at most. */
+export function podAllowanceQuery(context: string, namespace: string, pod: string, container: string) {
+  return queryOptions({
+    queryKey: registryKeys.allowance(context, namespace, pod, container),
+    queryFn: ({ signal }) => getJson<RateLimitInfo>(apiPaths.podAllowance(context, namespace, pod, container), signal),
     staleTime: 60_000,
     retry: false,
   });

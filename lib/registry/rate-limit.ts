@@ -35,6 +35,19 @@ export function describeHeadroom(headroom: RateLimitHeadroom): string {
   return `${headroom.remaining} of ${headroom.limit} pulls left${window}${whom}`;
 }
 
+/**
+ * Docker Hub's allowance in its own terms: "Docker Hub allows 0 more of 100 pulls per 6 h for this client
+ * (counted against 203.0.113.7)". Hub counts a rolling window and sends no reset time, so none is made up: with
+ * none left, pulls free up as those of the last window age out.
+ */
+export function describeHubAllowance(headroom: RateLimitHeadroom): string {
+  const window = headroom.windowSeconds === null ? null : windowText(headroom.windowSeconds);
+  const whom = headroom.source === null ? '' : ` (counted against ${headroom.source})`;
+  const allows = `Docker Hub allows ${headroom.remaining} more of ${headroom.limit} pulls${window === null ? '' : ` per ${window}`} for this client${whom}`;
+  if (headroom.remaining > 0) return allows;
+  return `${allows}; Hub states no reset time: a pull is allowed again once one of those made in the last ${window ?? 'window'} ages out of it`;
+}
+
 function windowText(seconds: number): string {
   if (seconds % 3600 === 0) return `${seconds / 3600} h`;
   if (seconds % 60 === 0) return `${seconds / 60} min`;

@@ -16,7 +16,7 @@ export function createDistributionHandler(registry: ScenarioRegistry, baseUrl: (
   );
   const tokens = new Map<string, IssuedToken>();
   const pullTimes = new Map<string, number[]>();
-  const context: HandlerContext = { registry, repositories, contents, tokens, pullTimes, baseUrl };
+  const context: HandlerContext = { registry, repositories, contents, tokens, pullTimes, spent: new Map(), baseUrl };
 
   return (request, response) => {
     const url = new URL(request.url ?? '/', 'http://registry');
@@ -61,6 +61,8 @@ interface HandlerContext {
   contents: Map<string, RepositoryContent>;
   tokens: Map<string, IssuedToken>;
   pullTimes: Map<string, number[]>;
+  /** Pulls each account with an allowance has made since the simulator started. */
+  spent: Map<string, number>;
   baseUrl: () => string;
 }
 
@@ -263,6 +265,8 @@ function serveManifest(
  * per-platform manifests an index leads to do not. Returns false when the pull is over the limit.
  */
 function admitPull(context: HandlerContext, response: ServerResponse, username: string | null, countsAsPull: boolean): boolean {
+  const allowance = username === null ? undefined : context.registry.allowances?.[username];
+  if (username !== null && allowance) return admitAccountPull(context, response, username, allowance, countsAsPull);
   const limit = context.registry.rateLimit;
   if (!limit || (username !== null && !limit.everyone)) return true;
   const key = username ?? 'anonymous';
@@ -279,6 +283,24 @@ function admitPull(context: HandlerContext, response: ServerResponse, username: 
   context.pullTimes.set(key, recent);
   response.setHeader('RateLimit-Remaining', `${Math.max(0, limit.pullsPerMinute - recent.length)};w=${window}`);
   return true;
+}
+
+/** An account's pull against its Hub allowance, with the headers Hub sends it (lower case, as Hub writes them). */
+function admitAccountPull(
+  context: HandlerContext,
+  response: ServerResponse,
+  username: string,
+  allowance: { limit: number; remaining: number; windowSeconds: number },
+  countsAsPull: boolean,
+): boolean {
+  const spent = context.spent.get(username) ?? 0;
+  const left = Math.max(0, allowance.remaining - spent);
+  const admitted = !countsAsPull || left > 0;
+  if (countsAsPull && admitted) context.spent.set(username, spent + 1);
+  response.setHeader('ratelimit-limit', `${allowance.limit};w=${allowance.windowSeconds}`);
+  response.setHeader('ratelimit-remaining', `${countsAsPull && admitted ? left - 1 : left};w=${allowance.windowSeconds}`);
+  response.setHeader('docker-ratelimit-source', username);
+  return admitted;
 }
 
 function sendManifest(response: ServerResponse, manifest: ManifestDocument, head: boolean): void {

@@ -4,8 +4,9 @@ import { NextRequest } from 'next/server';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as postImageFix } from '../../app/api/contexts/[context]/namespaces/[namespace]/image-fixes/route';
 import { GET as getPodRegistry } from '../../app/api/contexts/[context]/namespaces/[namespace]/pods/[pod]/registry/route';
+import { GET as getPodAllowance } from '../../app/api/contexts/[context]/namespaces/[namespace]/pods/[pod]/registry/allowance/route';
 import { POST as postCheck } from '../../app/api/registry/check/route';
-import type { ApiErrorBody, ImageFixResponse, PodRegistryInfo, RegistryCheckResponse } from '../../lib/api/types';
+import type { ApiErrorBody, ImageFixResponse, PodRegistryInfo, RateLimitInfo, RegistryCheckResponse } from '../../lib/api/types';
 import { clientsFor } from '../../lib/kube/config';
 import { dockerConfigJson } from '../../lib/pull-secrets';
 import { installPeerKey, PEER_HEADER, peerStamp } from '../../lib/security/peer';
@@ -27,11 +28,12 @@ beforeAll(async () => {
   await createSecret('default', 'metadata-creds', '169.254.169.254');
   await createSecret('default', 'gce-creds', 'metadata.google.internal');
   await createSecret('default', 'link-local-creds', '[fe80::1]:5000');
-  [pods.david, pods.typo, pods.armOnly, pods.wrongPass] = await Promise.all([
+  [pods.david, pods.typo, pods.armOnly, pods.wrongPass, pods.nightly] = await Promise.all([
     podOf('default', 'nginx-david'),
     podOf('typos', 'web'),
     podOf('platforms', 'arm-only'),
     podOf('team-wrongpass', 'worker'),
+    podOf('hub-limits', 'nightly'),
   ]);
 }, 180_000);
 
@@ -80,7 +82,7 @@ function podOf(namespace: string, app: string, phase?: string): Promise<string> 
 }
 
 /** The demo pods the tests talk about, found once: nginx-david, the typo workload, the arm-only image, the wrong password. */
-const pods: Record<'david' | 'typo' | 'armOnly' | 'wrongPass', string> = { david: '', typo: '', armOnly: '', wrongPass: '' };
+const pods: Record<'david' | 'typo' | 'armOnly' | 'wrongPass' | 'nightly', string> = { david: '', typo: '', armOnly: '', wrongPass: '', nightly: '' };
 
 let client = 0;
 // The registry routes limit per client address, read from the stamp the server process writes.
@@ -305,6 +307,41 @@ describe('GET …/pods/{pod}/registry', () => {
 
   it('answers 404 for a container the pod does not have', async () => {
     await expectError(await podRegistry('sim-admin', 'default', 'toolbox', 'nope'), 404, 'not-found');
+  });
+});
+
+const podAllowance = (context: string, namespace: string, pod: string, container: string) =>
+  getPodAllowance(
+    new NextRequest(`http://127.0.0.1:3000/api/contexts/${context}/namespaces/${namespace}/pods/${pod}/registry/allowance?container=${container}`, {
+      headers: { [PEER_HEADER]: peerStamp(`10.1.0.${(client += 1)}`)! },
+    }),
+    { params: Promise.resolve({ context, namespace, pod }) },
+  );
+
+describe('GET …/pods/{pod}/registry/allowance', () => {
+  it('states Docker Hub\'s allowance for the account the kubelet pulls with, read with HEADs that spend none', async () => {
+    const stated: RateLimitInfo = {
+      ok: true,
+      limit: 100,
+      remaining: 0,
+      windowSeconds: 21600,
+      source: 'capped-bot',
+      text: 'Docker Hub allows 0 more of 100 pulls per 6 h for this client (counted against capped-bot); Hub states no reset time: a pull is allowed again once one of those made in the last 6 h ages out of it',
+    };
+    for (let read = 0; read < 3; read += 1) {
+      const response = await podAllowance('sim-admin', 'hub-limits', pods.nightly, 'nginx');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(stated);
+    }
+  });
+
+  it('says a registry states no allowance when it does not: anonymous Hub pulls here, and for a viewer who may not read the secret', async () => {
+    expect(await (await podAllowance('sim-admin', 'platforms', pods.armOnly, 'app')).json()).toEqual({ ok: true, limit: null, text: null });
+    expect(await (await podAllowance('sim-viewer', 'hub-limits', pods.nightly, 'nginx')).json()).toEqual({ ok: true, limit: null, text: null });
+  });
+
+  it('answers 404 for a container the pod does not have', async () => {
+    await expectError(await podAllowance('sim-admin', 'hub-limits', pods.nightly, 'nope'), 404, 'not-found');
   });
 });
 

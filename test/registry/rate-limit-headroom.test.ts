@@ -10,6 +10,9 @@ import { type SimRegistryFleet, startRegistries } from '../../sim/testing';
  */
 const HUB = 'hub.headroom.test';
 const PLAIN = 'plain.headroom.test';
+/** Docker Hub's per-account allowance: capped-bot has two of its 100 pulls per 6 h left. */
+const ACCOUNTS = 'accounts.headroom.test';
+const CAPPED = { username: 'capped-bot', password: 'capped-pass' };
 let fleet: SimRegistryFleet;
 let endpoints: RegistryEndpointConfig;
 
@@ -18,6 +21,13 @@ beforeAll(async () => {
   fleet = await startRegistries([
     { host: HUB, auth: 'token', users: [], rateLimit: { pullsPerMinute: 3 }, repositories: [nginx] },
     { host: PLAIN, auth: 'token', users: [], repositories: [nginx] },
+    {
+      host: ACCOUNTS,
+      auth: 'token',
+      users: [CAPPED, { username: 'free-bot', password: 'free-pass' }],
+      allowances: { [CAPPED.username]: { limit: 100, remaining: 2, windowSeconds: 21600 } },
+      repositories: [nginx],
+    },
   ]);
   endpoints = fleet.endpoints();
 });
@@ -46,5 +56,23 @@ describe('checkRateLimit', () => {
 
   it('reports a repository it cannot reach as the failure it is', async () => {
     expect(await checkRateLimit(`${PLAIN}/library/missing:1`, null, options())).toMatchObject({ ok: false });
+  });
+
+  it('reads an account\'s Hub allowance in Hub\'s format, spent by GETs only, and still stated once it is gone', async () => {
+    const image = `${ACCOUNTS}/library/nginx:1.27`;
+    const stated = { limit: 100, windowSeconds: 21600, source: CAPPED.username };
+    expect(await checkRateLimit(image, CAPPED, options())).toEqual({ ok: true, headroom: { ...stated, remaining: 2 } });
+    expect(await checkRateLimit(image, CAPPED, options())).toEqual({ ok: true, headroom: { ...stated, remaining: 2 } });
+    expect((await checkImageAccess(image, CAPPED, options())).ok).toBe(true);
+    expect((await checkImageAccess(image, CAPPED, options())).ok).toBe(true);
+    expect(await checkRateLimit(image, CAPPED, options())).toEqual({ ok: true, headroom: { ...stated, remaining: 0 } });
+    expect(await checkImageAccess(image, CAPPED, options())).toMatchObject({ ok: false, cause: 'rate-limit' });
+    expect(await checkRateLimit(image, CAPPED, options())).toEqual({ ok: true, headroom: { ...stated, remaining: 0 } });
+  });
+
+  it('states no allowance to an account or a client that has none', async () => {
+    const image = `${ACCOUNTS}/library/nginx:1.27`;
+    expect(await checkRateLimit(image, { username: 'free-bot', password: 'free-pass' }, options())).toEqual({ ok: true, headroom: null });
+    expect(await checkRateLimit(image, null, options())).toEqual({ ok: true, headroom: null });
   });
 });

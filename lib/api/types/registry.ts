@@ -48,10 +48,12 @@ export interface PodRegistryInfo {
   credential: { secret: string; username: string } | null;
   tags: TagSuggestionsResult;
   platforms: PlatformComparison;
-  /** The pull allowance the registry states (Docker Hub's ratelimit headers, read with a HEAD that costs no pull). */
-  rateLimit: RateLimitInfo;
 }
 
+/**
+ * GET …/pods/{pod}/registry/allowance: the pull allowance the registry states (Docker Hub's ratelimit headers),
+ * read with a HEAD that costs no pull, apart from the tags and platforms, whose manifest GET would cost one.
+ */
 export type RateLimitInfo =
   | { ok: true; limit: number; remaining: number; windowSeconds: number | null; source: string | null; text: string }
   | { ok: true; limit: null; text: null }
