@@ -60,6 +60,17 @@ test.describe('pod detail', () => {
     await expect(page.getByRole('region', { name: 'Pull secrets' }).getByRole('note')).toContainText(/secrets could not be read/i);
   });
 
+  test("a rate-limited Docker Hub pull states Hub's allowance on the verdict and in the registry panel", async ({ page }) => {
+    await openOverview(page, 'sim-admin', '?namespace=hub-limits');
+    await workloadGroup(page, 'hub-limits', 'nightly').getByRole('link', { name: 'nginx', exact: true }).click({ timeout: SETTLE_TIMEOUT });
+    await expect(page.locator('[data-verdict]').first()).toHaveAttribute('data-verdict', 'rate-limited', { timeout: SETTLE_TIMEOUT });
+    const stated = 'Docker Hub allows 0 more of 100 pulls per 6 h for this client (counted against capped-bot)';
+    const onVerdict = page.locator('[aria-label="Docker Hub allowance"]');
+    await expect(onVerdict).toContainText(stated);
+    await expect(onVerdict).toHaveAttribute('data-remaining', '0');
+    await expect(page.locator('[data-container="nginx"]').filter({ hasText: 'Pull allowance at' })).toContainText(stated);
+  });
+
   test('an unknown pod says what happened and offers a retry', async ({ page }) => {
     await page.goto('/contexts/sim-admin/namespaces/default/pods/no-such-pod');
     const alert = page.getByRole('alert').filter({ hasText: 'could not be diagnosed' });

@@ -60,7 +60,7 @@ test('the fleet view lists every demo context, and incidents shared across them 
     await expect(contexts.locator(`[data-context="${name}"]`)).toHaveAttribute('data-state', 'failing', { timeout: SETTLE_TIMEOUT });
   }
   // Both contexts see the same cluster: a registry-wide cause is one incident naming both.
-  const rateLimit = page.getByRole('region', { name: /incidents?, most urgent first/ }).getByRole('listitem').filter({ hasText: 'is rate-limiting pulls' });
+  const rateLimit = page.getByRole('region', { name: /incidents?, most urgent first/ }).getByRole('listitem').filter({ hasText: 'mirror.example.com is rate-limiting pulls' });
   await expect(rateLimit).toHaveCount(1);
   await expect(rateLimit).toContainText('2 contexts');
 });
