@@ -67,6 +67,11 @@ export function listContexts(): ContextSummary[] {
   }));
 }
 
+/** The kubeconfig user a context acts as, for audit lines; the context's own name when the kubeconfig names none. */
+export function contextUser(context: string): string {
+  return listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+}
+
 /** The clients for a context; throws ApiError 'unknown-context' when the kubeconfig has no such context. */
 export function clientsFor(context: string): KubeClients {
   const config = loadedConfig();

@@ -3,7 +3,7 @@ import type { RegistryCheckResponse } from '@/lib/api/types';
 import { registryCheckBody } from '@/lib/api/registry-validation';
 import { assertRegistryRateLimit } from '@/lib/api/registry-rate-limit';
 import { parseBody, respond } from '@/lib/api/respond';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { checkRegistryCredential } from '@/lib/kube/registry-check';
 import { audit } from '@/lib/log';
 import { requestActor } from '@/lib/security/actor';
@@ -21,7 +21,7 @@ export async function POST(request: NextRequest): Promise<Response> {
     assertRegistryRateLimit(request);
     const input = await parseBody(registryCheckBody, request);
     const result = await checkRegistryCredential(input);
-    const user = listContexts().find((context) => context.name === input.context)?.user ?? input.context;
+    const user = contextUser(input.context);
     audit({
       who: requestActor(request, user),
       what: 'registry-check',

@@ -4,7 +4,7 @@ import { incidentFixRequestSchema, type IncidentFixRequest } from '@/lib/api/inc
 import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { contextParams } from '@/lib/api/validation';
 import type { IncidentFixResponse } from '@/lib/incident-fix';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { assertIncidentCredentialsAccepted } from '@/lib/kube/fix/incident-gate';
 import { runIncidentFix } from '@/lib/kube/fix/incident-run';
 import { audit } from '@/lib/log';
@@ -24,7 +24,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     assertMutationRequest(request);
     const { context } = parseInput(contextParams, await params);
     const body = await parseBody(incidentFixRequestSchema, request);
-    const who = requestActor(request, listContexts().find((candidate) => candidate.name === context)?.user ?? context);
+    const who = requestActor(request, contextUser(context));
     const where = auditWhere(context, body);
     try {
       await assertIncidentCredentialsAccepted(context, body);

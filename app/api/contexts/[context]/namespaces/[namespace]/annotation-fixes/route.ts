@@ -3,7 +3,7 @@ import { annotationFixBody } from '@/lib/api/fix-request';
 import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { namespaceParams } from '@/lib/api/validation';
 import type { FixResponse } from '@/lib/fix-plan';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { runAnnotateFix } from '@/lib/kube/fix/plan-annotate';
 import { requestActor } from '@/lib/security/actor';
 import { assertMutationRequest } from '@/lib/security/mutation';
@@ -20,7 +20,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     assertMutationRequest(request);
     const { context, namespace } = parseInput(namespaceParams, await params);
     const body = await parseBody(annotationFixBody, request);
-    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    const user = contextUser(context);
     return runAnnotateFix(context, namespace, body, requestActor(request, user));
   });
 }

@@ -4,7 +4,7 @@ import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { namespaceParams } from '@/lib/api/validation';
 import { fixRequestSchema, type FixRequest } from '@/lib/api/fix-request';
 import type { FixResponse } from '@/lib/fix-plan';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { assertCredentialAccepted } from '@/lib/kube/fix/credential-gate';
 import { runFix } from '@/lib/kube/fix/run';
 import { audit } from '@/lib/log';
@@ -24,7 +24,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     assertMutationRequest(request);
     const { context, namespace } = parseInput(namespaceParams, await params);
     const body = await parseBody(fixRequestSchema, request);
-    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    const user = contextUser(context);
     const where = auditWhere(context, namespace, body);
     try {
       await assertCredentialAccepted(context, namespace, body);

@@ -3,7 +3,7 @@ import type { ImageFixResponse } from '@/lib/api/types';
 import { imageFixBody } from '@/lib/api/fix-request';
 import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { namespaceParams } from '@/lib/api/validation';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { planImageTagFix } from '@/lib/kube/image-tag-fix';
 import { requestActor } from '@/lib/security/actor';
 import { assertMutationRequest } from '@/lib/security/mutation';
@@ -20,7 +20,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     assertMutationRequest(request);
     const { context, namespace } = parseInput(namespaceParams, await params);
     const body = await parseBody(imageFixBody, request);
-    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    const user = contextUser(context);
     return planImageTagFix(context, namespace, body, requestActor(request, user));
   });
 }

@@ -3,7 +3,7 @@ import { ApiError } from '@/lib/api/errors';
 import { fixUndoSchema, type FixUndo, type FixUndoResponse } from '@/lib/api/fix-undo';
 import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { namespaceParams } from '@/lib/api/validation';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { undoFix } from '@/lib/kube/fix/undo';
 import { audit } from '@/lib/log';
 import { requestActor } from '@/lib/security/actor';
@@ -22,7 +22,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     const { context, namespace } = parseInput(namespaceParams, await params);
     const undo = await parseBody(fixUndoSchema, request);
     if (undo.namespace !== namespace) throw new ApiError('invalid-input', 400, `namespace: the undo record is for namespace "${undo.namespace}", not "${namespace}"`);
-    const who = requestActor(request, listContexts().find((candidate) => candidate.name === context)?.user ?? context);
+    const who = requestActor(request, contextUser(context));
     try {
       const response = await undoFix(context, undo);
       audit({ who, what: 'undo-fix', where: auditWhere(context, undo), result: 'succeeded', detail: response.steps.map((step) => step.message).join('; ') || 'nothing to undo' });

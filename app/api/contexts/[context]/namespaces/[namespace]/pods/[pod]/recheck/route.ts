@@ -3,7 +3,7 @@ import { recheckBody } from '@/lib/api/registry-validation';
 import { assertRegistryRateLimit } from '@/lib/api/registry-rate-limit';
 import { parseBody, parseInput, respond } from '@/lib/api/respond';
 import { podParams } from '@/lib/api/validation';
-import { listContexts } from '@/lib/kube/config';
+import { contextUser } from '@/lib/kube/config';
 import { recheckCandidate, type RecheckAnswer } from '@/lib/kube/verification/recheck';
 import { audit } from '@/lib/log';
 import { requestActor } from '@/lib/security/actor';
@@ -23,7 +23,7 @@ export async function POST(request: NextRequest, { params }: { params: Promise<{
     // Only a well-formed request spends the client's registry budget.
     assertRegistryRateLimit(request);
     const answer = await recheckCandidate(context, namespace, pod, body);
-    const user = listContexts().find((candidate) => candidate.name === context)?.user ?? context;
+    const user = contextUser(context);
     audit({
       who: requestActor(request, user),
       what: 'registry-recheck',
