@@ -80,7 +80,7 @@ test.describe('pod detail', () => {
   });
 
   test('secret hygiene: no password or auth value of the scenario reaches the browser', async ({ page, request }) => {
-    test.setTimeout(240_000);
+    test.setTimeout(360_000);
     const secrets = demoSecretValues();
     expect(secrets.length, 'the scenario holds credentials to look for').toBeGreaterThan(10);
     const bodies: { url: string; body: string }[] = [];
@@ -92,10 +92,21 @@ test.describe('pod detail', () => {
       reading -= 1;
     });
 
+    // The browser renders one pod of each verdict per context (each verdict has its own form, panel and hand-off);
+    // every other failing pod's detail answer is read through the same API, so every pod's data is searched.
     for (const context of ['sim-admin', 'sim-viewer']) {
       await openOverview(page, context);
+      const rendered = new Set<string>();
       for (const item of await failingPods(request, context)) {
-        await page.goto(`/contexts/${context}/namespaces/${item.namespace}/pods/${item.pod}`);
+        const path = `/contexts/${context}/namespaces/${item.namespace}/pods/${item.pod}`;
+        if (rendered.has(item.verdict.code)) {
+          const response = await request.get(`/api${path}`);
+          expect(response.ok(), `${path}: ${response.status()}`).toBe(true);
+          bodies.push({ url: response.url(), body: await response.text() });
+          continue;
+        }
+        rendered.add(item.verdict.code);
+        await page.goto(path);
         await expect(page.locator('[data-verdict]').first()).toBeVisible({ timeout: SETTLE_TIMEOUT });
       }
     }
