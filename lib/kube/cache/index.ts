@@ -19,11 +19,28 @@ const DEFAULT_IDLE_MS = 10 * 60_000;
 const SWEEP_INTERVAL_MS = 30_000;
 /** A shared answer is made again after this long even when the cache did not change: its verifications ripen. */
 const SHARED_ANSWER_MS = 2_000;
+/**
+ * A request takes an answer begun less than this long ago from an older version of the cache rather than start its
+ * own: within the second a change may take to show, and a page that is open hears of it on its stream at once. At
+ * 10,000 pods the kubelets' retries move the version on many times a second, so this bounds the computations (and
+ * the megabyte of JSON each makes) to one a second however many clients ask.
+ */
+const SHARED_STALE_MS = 1_000;
 
-/** A failures answer with its JSON, made once and sent as is to every request that shares it. */
-export interface SharedFailures {
-  answer: FailuresResponse;
-  json: string;
+/**
+ * A failures answer with its JSON body as UTF-8, made once, when first asked for, and sent as is to every request
+ * that shares the answer: at 10,000 pods the body is close to a megabyte, and the stream's feed, which uses the
+ * answer alone, never pays for it.
+ */
+export class SharedFailures {
+  private body: Buffer | null = null;
+
+  constructor(readonly answer: FailuresResponse) {}
+
+  get json(): Buffer {
+    return (this.body ??= Buffer.from(JSON.stringify(this.answer)));
+  }
+
 }
 
 /**
@@ -61,25 +78,28 @@ export class CacheRegistry {
     return cache;
   }
 
-  /** The failures query from the cache, or read for this request when the cache cannot watch. */
+  /**
+   * The failures query from the cache as it is now, or read for this request when the cache cannot watch: what a
+   * feed diffs after a change, so never an answer begun before it.
+   */
   async failures(context: string, namespace: string | null): Promise<FailuresResponse> {
-    return (await this.sharedFailures(context, namespace)).answer;
+    return (await this.sharedFailures(context, namespace, 0)).answer;
   }
 
   /**
-   * The failures query with its JSON: from the cache, computed and serialized once per version of the cache and
-   * shared by every request for the same context and namespace filter; on the read-per-request fallback, shared by
-   * the identical requests in flight.
+   * The failures query with its JSON: from the cache, computed and serialized once per version of the cache (or
+   * joined while being computed from a version at most `staleMs` old) and shared by every request for the same
+   * context and namespace filter; on the read-per-request fallback, shared by the identical requests in flight.
    */
-  async sharedFailures(context: string, namespace: string | null): Promise<SharedFailures> {
+  async sharedFailures(context: string, namespace: string | null, staleMs = SHARED_STALE_MS): Promise<SharedFailures> {
     const cache = await this.readyCache(context);
     const live = liveState(cache);
-    if (cache.mode === 'read-per-request') return serialized({ ...(await this.coalesced(context, namespace)), live });
+    if (cache.mode === 'read-per-request') return new SharedFailures({ ...(await this.coalesced(context, namespace)), live });
     // The page keeps what it last showed and says the refresh failed, as it does when a read fails.
     const outage = cache.outage();
     if (outage) throw outage;
     const key = `${contextKey(context)}${namespace ?? ''}`;
-    return this.shared.get(key, cache.version, async () => {
+    const compute = async (): Promise<SharedFailures> => {
       const answer = cache.failures.answer(cache.lists, namespace);
       const items = await verifyItems(
         answer.items,
@@ -87,8 +107,9 @@ export class CacheRegistry {
         async () => cachedSecretsElsewhere(cache.lists),
         { waitMs: VERIFY_WAIT_MS },
       );
-      return serialized({ items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live });
-    });
+      return new SharedFailures({ items, warnings: answer.warnings, fetchedAt: new Date(this.clock.now()).toISOString(), live });
+    };
+    return this.shared.get(key, cache.version, compute, staleMs);
   }
 
   /**
@@ -165,10 +186,6 @@ export class CacheRegistry {
 
 function contextKey(context: string): string {
   return `${context}\u0000`;
-}
-
-function serialized(answer: FailuresResponse): SharedFailures {
-  return { answer, json: JSON.stringify(answer) };
 }
 
 export function liveState(cache: ContextCache): LiveState {

@@ -51,3 +51,88 @@ describe('SharedAnswers', () => {
     );
   });
 });
+
+describe('SharedAnswers taking an older version within staleMs', () => {
+  it('lets a request take an answer from an older version whose computation began less than staleMs ago', async () => {
+    let now = 0;
+    const shared = new SharedAnswers<number>({ now: () => now }, 1_000);
+    let release!: () => void;
+    const running = shared.get('k', 1, () => new Promise<number>((resolve) => (release = () => resolve(1))));
+    now = 100;
+    const joined = shared.get('k', 2, async () => 2, 250);
+    now = 400;
+    const fresh = shared.get('k', 3, async () => 3, 250);
+    release();
+    expect(await Promise.all([running, joined, fresh])).toEqual([1, 1, 3]);
+    // Settled or not, the answer begun at 400 serves version 4 until 650.
+    now = 649;
+    expect(await shared.get('k', 4, async () => 4, 250)).toBe(3);
+    now = 650;
+    expect(await shared.get('k', 4, async () => 4, 250)).toBe(4);
+    // Without staleMs the version asked for is the version computed.
+    let hold!: () => void;
+    const slow = shared.get('k', 5, () => new Promise<number>((resolve) => (hold = () => resolve(5))));
+    const strict = shared.get('k', 6, async () => 6);
+    hold();
+    expect(await Promise.all([slow, strict])).toEqual([5, 6]);
+    expect(shared.computations).toBe(5);
+  });
+
+  it('answers from a version current less than staleMs before the request, and starts no computation for a willing request within staleMs of the last', async () => {
+    const step = fc.record({ key: fc.constantFrom('a', 'b'), bump: fc.boolean(), advance: fc.nat(300), settle: fc.boolean(), staleMs: fc.constantFrom(0, 100, 250) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 40 }), async (steps) => {
+        let now = 0;
+        const versions = new Map<string, number>();
+        // When each version of each key stopped being current: an answer from it misses what came after.
+        const supersededAt = new Map<string, number>();
+        const shared = new SharedAnswers<{ key: string; version: number; startedAt: number }>({ now: () => now }, 1_000);
+        const pending: { settle: () => void }[] = [];
+        // When the last computation of each key started.
+        const latest = new Map<string, number>();
+        const answers: Promise<void>[] = [];
+        for (const { key, bump, advance, settle, staleMs } of steps) {
+          now += advance;
+          if (bump) {
+            const version = (versions.get(key) ?? 0) + 1;
+            supersededAt.set(`${key}/${version - 1}`, now);
+            versions.set(key, version);
+          }
+          if (settle) pending.splice(0).forEach((entry) => entry.settle());
+          await Promise.resolve();
+          const version = versions.get(key) ?? 0;
+          const askedAt = now;
+          const startedBefore = shared.computations;
+          const last = latest.get(key);
+          const answer = shared.get(
+            key,
+            version,
+            () =>
+              new Promise((resolve) => {
+                const made = { key, version, startedAt: now };
+                latest.set(key, now);
+                pending.push({ settle: () => resolve(made) });
+              }),
+            staleMs,
+          );
+          // A request that takes an older version starts nothing within staleMs of the last computation's start.
+          if (last !== undefined && askedAt - last < staleMs) expect(shared.computations).toBe(startedBefore);
+          answers.push(
+            answer.then((made) => {
+              expect(made.key).toBe(key);
+              expect(made.version).toBeLessThanOrEqual(version);
+              if (made.version < version) {
+                // Begun less than staleMs before the request, from a version then current, and only for a willing one.
+                expect(staleMs).toBeGreaterThan(0);
+                expect(askedAt - made.startedAt).toBeLessThan(staleMs);
+                expect(supersededAt.get(`${key}/${made.version}`)).toBeGreaterThanOrEqual(made.startedAt);
+              }
+            }),
+          );
+        }
+        pending.splice(0).forEach((entry) => entry.settle());
+        await Promise.all(answers);
+      }),
+    );
+  });
+});

@@ -4,9 +4,15 @@
  * (parts of an answer, such as registry verification, may ripen without the state changing). A failed computation
  * is not kept, so the next request tries again. Keys must hold everything that makes two answers differ — in
  * pullfix the kubeconfig context (the identity) and the query.
+ *
+ * A request may also accept an answer made from an older version, settled or still being computed, when its
+ * computation started less than `staleMs` ago: on a cluster whose kubelets retry every few seconds the version moves
+ * on between any two requests, and ten clients would otherwise each start a computation of their own. Such an
+ * answer misses only the changes of the last `staleMs`, and a key is computed at most once per `staleMs` for the
+ * requests that accept it.
  */
 export class SharedAnswers<T> {
-  private readonly entries = new Map<string, { version: number; settledAt: number | null; answer: Promise<T> }>();
+  private readonly entries = new Map<string, Entry<T>>();
   /** How many answers were computed: what sharing saves is the requests minus this. */
   computations = 0;
 
@@ -15,11 +21,11 @@ export class SharedAnswers<T> {
     private readonly maxAgeMs: number,
   ) {}
 
-  get(key: string, version: number, compute: () => Promise<T>): Promise<T> {
+  get(key: string, version: number, compute: () => Promise<T>, staleMs = 0): Promise<T> {
     const held = this.entries.get(key);
-    if (held && held.version === version && (held.settledAt === null || this.clock.now() - held.settledAt < this.maxAgeMs)) return held.answer;
+    if (held && this.serves(held, version, staleMs)) return held.answer;
     this.computations += 1;
-    const entry: { version: number; settledAt: number | null; answer: Promise<T> } = { version, settledAt: null, answer: compute() };
+    const entry: Entry<T> = { version, startedAt: this.clock.now(), settledAt: null, answer: compute() };
     this.entries.set(key, entry);
     entry.answer.then(
       () => {
@@ -36,4 +42,17 @@ export class SharedAnswers<T> {
   forget(prefix: string): void {
     for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
+
+  private serves(held: Entry<T>, version: number, staleMs: number): boolean {
+    const now = this.clock.now();
+    if (held.version === version) return held.settledAt === null || now - held.settledAt < this.maxAgeMs;
+    return held.version < version && now - held.startedAt < staleMs;
+  }
+}
+
+interface Entry<T> {
+  version: number;
+  startedAt: number;
+  settledAt: number | null;
+  answer: Promise<T>;
 }
