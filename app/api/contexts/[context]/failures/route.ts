@@ -18,7 +18,7 @@ export const GET = timed('/api/contexts/{context}/failures', async (
     const { namespace } = parseInput(failuresQuery, {
       namespace: request.nextUrl.searchParams.get('namespace'),
     });
-    // Identical requests share one answer and its JSON, so ten open pages cost one serialization, not ten.
+    // Identical requests share one answer and its JSON's bytes, so ten open pages cost one serialization, not ten.
     const shared = await cacheRegistry().sharedFailures(context, namespace);
     if (namespace !== null && shared.answer.items.length === 0) await assertNamespaceExists(clientsFor(context), namespace);
     return new JsonText(shared.json);
