@@ -41,6 +41,8 @@ export class FailuresFeed {
   private timer: NodeJS.Timeout | null = null;
   private pending: Promise<void> | null = null;
   private again = false;
+  /** A change came while no stream listened: not computed then, but before the next stream attaches. */
+  private behind = false;
   private batch: NodeJS.Timeout | null = null;
   private idle: NodeJS.Timeout | null = null;
 
@@ -58,7 +60,7 @@ export class FailuresFeed {
   async attach(listener: FeedListener, lastEventId: string | null): Promise<() => void> {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    if (!this.last) await this.refresh();
+    if (!this.last || this.behind) await this.refresh();
     if (!this.last) {
       if (this.listeners.size === 0) this.close();
       throw this.outage;
@@ -68,6 +70,8 @@ export class FailuresFeed {
     else listener({ id: this.idOf(this.sequence), message: { type: 'snapshot', answer: this.last } });
     if (this.outage) listener({ id: null, outage: { code: this.outage.code, message: this.outage.message } });
     this.listeners.add(listener);
+    // A change that came while the catch-up above was being computed.
+    if (this.behind) this.scheduleRefresh();
     this.timer ??= setInterval(() => this.tick(), FEED_TICK_MS).unref();
     return () => this.detach(listener);
   }
@@ -122,7 +126,12 @@ export class FailuresFeed {
     if (cache !== this.cache || cache.mode === 'read-per-request' || outage?.message !== this.outage?.message) this.scheduleRefresh();
   }
 
+  /** In its idle grace a feed computes nothing for nobody; it catches up when a stream attaches. */
   private scheduleRefresh(): void {
+    if (this.listeners.size === 0) {
+      this.behind = true;
+      return;
+    }
     this.batch ??= setTimeout(() => {
       this.batch = null;
       void this.refresh();
@@ -131,6 +140,7 @@ export class FailuresFeed {
 
   /** One recomputation at a time; a change during one asks for another after it. */
   private refresh(): Promise<void> {
+    this.behind = false;
     if (this.pending) {
       this.again = true;
       return this.pending;
