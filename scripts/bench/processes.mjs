@@ -117,21 +117,24 @@ function apiClient(kubeconfig) {
   const cluster = config.clusters.find((entry) => entry.name === context.cluster).cluster;
   const user = config.users.find((entry) => entry.name === context.user).user;
   const agent = new https.Agent({ keepAlive: true, ca: Buffer.from(cluster['certificate-authority-data'], 'base64') });
-  return {
-    get: (pathAndQuery) =>
-      new Promise((resolve, reject) => {
-        const request = https.get(`${cluster.server}${pathAndQuery}`, { agent, headers: { Authorization: `Bearer ${user.token}`, Accept: 'application/json' } }, (response) => {
-          const chunks = [];
-          response.on('data', (chunk) => chunks.push(chunk));
-          response.on('end', () => {
-            const body = Buffer.concat(chunks);
-            if (response.statusCode === 200) resolve(body);
-            else reject(new Error(`GET ${pathAndQuery}: ${response.statusCode} ${body.toString('utf8').slice(0, 200)}`));
-          });
-          response.on('error', reject);
+  const get = (pathAndQuery) =>
+    new Promise((resolve, reject) => {
+      const request = https.get(`${cluster.server}${pathAndQuery}`, { agent, headers: { Authorization: `Bearer ${user.token}`, Accept: 'application/json' } }, (response) => {
+        const chunks = [];
+        response.on('data', (chunk) => chunks.push(chunk));
+        response.on('end', () => {
+          const body = Buffer.concat(chunks);
+          if (response.statusCode === 200) resolve(body);
+          else reject(new Error(`GET ${pathAndQuery}: ${response.statusCode} ${body.toString('utf8').slice(0, 200)}`));
         });
-        request.on('error', reject);
-      }),
+        response.on('error', reject);
+      });
+      request.on('error', reject);
+    });
+  return {
+    // A kept-alive connection the server closed while it sat idle (a 50k kubectl run is long) fails on reuse with
+    // ECONNRESET: a GET is safe to send once more, on a new connection.
+    get: (pathAndQuery) => get(pathAndQuery).catch((error) => (error?.code === 'ECONNRESET' ? get(pathAndQuery) : Promise.reject(error))),
     close: () => agent.destroy(),
   };
 }
