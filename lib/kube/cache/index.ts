@@ -23,7 +23,7 @@ const SHARED_ANSWER_MS = 2_000;
  * A request takes an answer begun less than this long ago from an older version of the cache rather than start its
  * own: within the second a change may take to show, and a page that is open hears of it on its stream at once. At
  * 10,000 pods the kubelets' retries move the version on many times a second, so this bounds the computations (and
- * the megabyte of JSON each makes) to one a second however many clients ask.
+ * the megabyte of JSON each makes) to two a second however many clients ask.
  */
 const SHARED_STALE_MS = 1_000;
 
