@@ -1,5 +1,6 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { memo, useState } from 'react';
@@ -7,8 +8,13 @@ import { incidentFixPlan, type IncidentFixPlan } from '@/lib/incident-fix';
 import { describeIncident } from '@/lib/incident-text';
 import type { Incident } from '@/lib/incidents';
 import { formatAge, podHref } from '@/lib/overview';
-import { IncidentFixForm } from './incident-fix-form';
 import { VerdictBadge } from './verdict-badge';
+
+/**
+ * Loaded when an incident's fix is opened: the form validates credentials with the request schemas, which the
+ * overview's first render has no use for.
+ */
+const IncidentFixForm = dynamic(() => import('./incident-fix-form').then((module) => module.IncidentFixForm));
 
 /** The URL parameter naming the incident whose fix form is open, so Back closes it and a link can share it. */
 const OPEN_PARAM = 'incident';

@@ -5,9 +5,10 @@
  */
 import type { IncidentFixTarget } from './api/incident-fix-request';
 import type { WorkloadRef } from './api/types';
-import { deriveSecretName, type FixFollow, type FixStep } from './fix-plan';
+import type { FixFollow, FixStep } from './fix-plan';
 import type { Incident, WorkloadTarget } from './incidents';
 import { kubectlServerFor } from './pull-secrets/kubectl-secret';
+import { deriveSecretName } from './secret-name';
 
 /**
  * What the incident fix form offers: new credentials under one secret name in every namespace (created, or the

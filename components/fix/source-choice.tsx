@@ -2,7 +2,8 @@
 
 import type { ApiError } from '@/lib/api/errors';
 import { byCheck, checkWords, type SourceEvidence } from '@/lib/fix-evidence';
-import { deriveSecretName, type CopySecretChoice, type FieldErrors, type FixOptions } from '@/lib/fix-plan';
+import type { CopySecretChoice, FieldErrors, FixOptions } from '@/lib/fix-plan';
+import { deriveSecretName } from '@/lib/secret-name';
 import { Choice, Field } from './form-parts';
 
 export interface NewSecretFields {

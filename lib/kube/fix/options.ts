@@ -2,14 +2,8 @@ import 'server-only';
 
 import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import { serverPrefill } from '../../fix-manifests';
-import {
-  deriveSecretName,
-  type CopySecretChoice,
-  type ExistingSecretChoice,
-  type FixOptions,
-  type Permission,
-  type TargetChoice,
-} from '../../fix-plan';
+import type { CopySecretChoice, ExistingSecretChoice, FixOptions, Permission, TargetChoice } from '../../fix-plan';
+import { deriveSecretName } from '../../secret-name';
 import { decodePullSecret, matchCredentials, PullSecretError } from '../../pull-secrets';
 import { cacheRegistry } from '../cache';
 import { cachedSecretsElsewhere } from '../cache/failures-from-lists';
