@@ -2,8 +2,8 @@
 
 import { useRouter, useSearchParams } from 'next/navigation';
 import { memo, useDeferredValue, useMemo, useState } from 'react';
-import { groupIncidents } from '@/lib/incidents';
-import { byImpact, countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, reuseUnchanged, type OverviewFilters, type WorkloadFailures } from '@/lib/overview';
+import { groupIncidents, type Incident } from '@/lib/incidents';
+import { byImpact, countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, reuseUnchanged, type OverviewFilters, type VerdictCount, type WorkloadFailures } from '@/lib/overview';
 import type { PullFailure } from '@/lib/api/types';
 import { useLiveFailures } from '@/lib/queries/live-failures';
 import { ClockProvider } from './clock';
@@ -32,15 +32,15 @@ export function FailuresOverview({ context }: { context: string }) {
   const filters = { ...fromUrl, q: typed };
   const { failures, stream } = useLiveFailures(context, filters.namespace);
   // The rows follow the data and the filters in a deferred render: React renders them in slices it can interrupt,
-  // so a keystroke or a pushed change never waits for thousands of rows to be filtered, grouped and drawn.
+  // so a keystroke or a pushed change never waits for thousands of rows to be filtered, grouped and drawn. The
+  // grouping is done by the components that show it (incidents, table), each a slice of its own.
   const items = useDeferredValue(failures.data?.items);
+  const updatedAt = useDeferredValue(failures.dataUpdatedAt);
   const q = useDeferredValue(filters.q);
   const verdict = useDeferredValue(filters.verdict);
   const textFiltered = useMemo(() => filterFailures(items ?? [], { q, verdict: null }), [items, q]);
   const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict }), [textFiltered, verdict]);
-  const counts = useMemo(() => countVerdicts(textFiltered), [textFiltered]);
-  const groups = useStableGroups(shown);
-  const incidents = useMemo(() => groupIncidents(items ?? []), [items]);
+  const counts = useEqualCounts(useMemo(() => countVerdicts(textFiltered), [textFiltered]));
   const namespaces = useMemo(() => [...new Set((items ?? []).map((item) => item.namespace))], [items]);
 
   // Filters within a context only rewrite the query string: no server round trip, history stays short.
@@ -71,7 +71,7 @@ export function FailuresOverview({ context }: { context: string }) {
         </div>
       </div>
 
-      {failures.data && <IncidentsPanel context={context} incidents={incidents} now={failures.dataUpdatedAt} />}
+      {failures.data && <OverviewIncidents context={context} items={items ?? NO_ITEMS} now={updatedAt} />}
 
       <div className="grid grid-cols-1 gap-3 sm:grid-cols-3">
         <ContextSwitcher context={context} onSwitch={(next) => router.push(next === ALL_CONTEXTS ? '/fleet' : overviewHref(next, filters))} />
@@ -104,7 +104,7 @@ export function FailuresOverview({ context }: { context: string }) {
                   </button>
                 </EmptyState>
               ) : (
-                <FailuresList context={context} groups={groups} rowCount={shown.length} dimmed={failures.isPlaceholderData} />
+                <FailuresList context={context} items={shown} dimmed={failures.isPlaceholderData} />
               )}
               <p className="text-xs text-slate-500 dark:text-slate-400">
                 Dashed parts of an image were not written in the pod spec: the kubelet implied them.
@@ -117,16 +117,25 @@ export function FailuresOverview({ context }: { context: string }) {
   );
 }
 
+const NO_ITEMS: PullFailure[] = [];
+
+/** The rows' incidents, grouped in a render of their own: React can yield between it and the table's. */
+const OverviewIncidents = memo(function OverviewIncidents({ context, items, now }: { context: string; items: PullFailure[]; now: number }) {
+  const incidents = useStableIncidents(items);
+  return <IncidentsPanel context={context} incidents={incidents} now={now} />;
+});
+
 /**
  * The table on wide screens, cards below: only one is mounted (the server renders the table). Relative times
  * tick in a clock of their own, so the memoized rows re-render only when their item changes.
  */
-const FailuresList = memo(function FailuresList({ context, groups, rowCount, dimmed }: { context: string; groups: WorkloadFailures[]; rowCount: number; dimmed: boolean }) {
+const FailuresList = memo(function FailuresList({ context, items, dimmed }: { context: string; items: PullFailure[]; dimmed: boolean }) {
   const wide = useMediaQuery('(min-width: 1024px)', true);
+  const groups = useStableGroups(items);
   return (
     <ClockProvider>
       {wide ? (
-        <FailuresTable context={context} groups={groups} rowCount={rowCount} dimmed={dimmed} />
+        <FailuresTable context={context} groups={groups} rowCount={items.length} dimmed={dimmed} />
       ) : (
         <FailureCards context={context} groups={groups} dimmed={dimmed} />
       )}
@@ -141,4 +150,34 @@ function useStableGroups(items: PullFailure[]): WorkloadFailures[] {
   const groups = reuseUnchanged(new Map(stable.groups.map((group) => [group.key, group])), byImpact(groupByWorkload(items)));
   setStable({ items, groups });
   return groups;
+}
+
+/**
+ * The rows' incidents, each the same object as before while its rows are the same objects: without evidence
+ * beyond the rows (the overview has none) an incident is made of its rows alone, so its line and its fix plan
+ * are not made again for a change elsewhere.
+ */
+function useStableIncidents(items: PullFailure[]): Incident[] {
+  const [stable, setStable] = useState<{ items: PullFailure[] | null; incidents: Incident[] }>({ items: null, incidents: [] });
+  if (stable.items === items) return stable.incidents;
+  const held = new Map(stable.incidents.map((incident) => [incident.key, incident]));
+  const incidents = groupIncidents(items).map((incident) => {
+    const before = held.get(incident.key);
+    return before && sameRows(before.failures, incident.failures) ? before : incident;
+  });
+  setStable({ items, incidents });
+  return incidents;
+}
+
+/** The verdict counts, the same array while every count is the same: the chips measure their line when it changes. */
+function useEqualCounts(counts: VerdictCount[]): VerdictCount[] {
+  const [held, setHeld] = useState(counts);
+  if (held === counts) return held;
+  if (held.length === counts.length && held.every((count, index) => count.code === counts[index]!.code && count.count === counts[index]!.count)) return held;
+  setHeld(counts);
+  return counts;
+}
+
+function sameRows(a: readonly PullFailure[], b: readonly PullFailure[]): boolean {
+  return a.length === b.length && a.every((row, index) => row === b[index]);
 }

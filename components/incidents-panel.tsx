@@ -51,7 +51,7 @@ function useOpenIncident(context: string, incidents: Incident[]) {
   const search = useSearchParams();
   const key = search.get(OPEN_PARAM);
   const current = context && key ? incidents.find((incident) => incident.key === key) : undefined;
-  const plan = current ? incidentFixPlan(current) : null;
+  const plan = current ? planOf(current) : null;
   const [kept, setKept] = useState<{ key: string; title: string; plan: IncidentFixPlan } | null>(null);
   if (current && plan && kept?.key !== current.key) setKept({ key: current.key, title: describeIncident(current).title, plan });
   const withParam = (value: string | null) => {
@@ -63,7 +63,7 @@ function useOpenIncident(context: string, incidents: Incident[]) {
   };
   return {
     fix: key !== null && kept?.key === key ? kept : null,
-    hrefFor: (incident: Incident) => (incidentFixPlan(incident) ? `${withParam(incident.key)}#incident-fix` : null),
+    hrefFor: (incident: Incident) => (planOf(incident) ? `${withParam(incident.key)}#incident-fix` : null),
     close: () => {
       setKept(null);
       router.replace(withParam(null), { scroll: false });
@@ -71,7 +71,19 @@ function useOpenIncident(context: string, incidents: Incident[]) {
   };
 }
 
-function IncidentRow({ context, incident, now, fixHref }: { context: string; incident: Incident; now: number; fixHref: string | null }) {
+/** Each incident's plan, made once per incident object: the overview keeps an incident's object while its rows stay. */
+const plans = new WeakMap<Incident, IncidentFixPlan | null>();
+
+function planOf(incident: Incident): IncidentFixPlan | null {
+  let plan = plans.get(incident);
+  if (plan === undefined) {
+    plan = incidentFixPlan(incident);
+    plans.set(incident, plan);
+  }
+  return plan;
+}
+
+const IncidentRow = memo(function IncidentRow({ context, incident, now, fixHref }: { context: string; incident: Incident; now: number; fixHref: string | null }) {
   const text = describeIncident(incident);
   const first = incident.failures[0]!;
   const facts = [text.radius, incident.failingSince ? `failing for ${formatAge(incident.failingSince, now)}` : null, text.registryPulls]
@@ -103,4 +115,4 @@ function IncidentRow({ context, incident, now, fixHref }: { context: string; inc
       </span>
     </li>
   );
-}
+});

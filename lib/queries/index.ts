@@ -8,6 +8,7 @@ import type { ContextsResponse, FailuresResponse, PodDiagnosis } from '../api/ty
 import { getJson } from './fetch';
 import { clusterKeys } from './keys';
 import { apiPaths } from './paths';
+import { shareUnchangedRows } from './share-rows';
 
 export { getJson, postJson } from './fetch';
 export { clusterKeys, registryKeys } from './keys';
@@ -30,6 +31,7 @@ export function failuresQuery(context: string, namespace: string | null) {
     queryFn: ({ signal }) => getJson<FailuresResponse>(apiPaths.failures(context, namespace), signal),
     refetchInterval: REFRESH_INTERVAL_MS,
     placeholderData: keepPreviousData,
+    structuralSharing: (held, next) => shareUnchangedRows(held as FailuresResponse | undefined, next as FailuresResponse),
   });
 }
 
