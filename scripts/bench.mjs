@@ -2,6 +2,7 @@
 // `npm run bench`: measures pullfix against `kubectl get pods -A -o json` (baseline A) and a raw paged list
 // (baseline B) on the simulator's scale scenario, in one run, alternating, and prints every figure as a ratio to
 // kubectl with issue #13's targets met or missed. `--quick` is a small smoke run; `--with-50k` adds 50,000 pods.
+// Last, Chromium loads the overview at 2,000 failing rows (`--skip-browser` leaves it out).
 // Everything binds to 127.0.0.1. Builds the app first when the build is stale.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,14 +10,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { measureBrowser } from './bench/browser.mjs';
 import { appRssMb, simCounters, sleep, startApp, startSimulator } from './bench/processes.mjs';
 import { changeLatencies, concurrentClients, failures, steadyRequestRate, timeKubectl, timeRawList } from './bench/probes.mjs';
 import { formatReport, median } from './bench/report.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const FULL = { sizes: [1_000, 10_000], rounds: 5, warmPerRound: 5, changes: 20, windowMs: 30_000, pollMs: 1_000, clientRequests: 10, idleMs: 15_000 };
-const QUICK = { sizes: [300], rounds: 2, warmPerRound: 3, changes: 5, windowMs: 4_000, pollMs: 500, clientRequests: 3, idleMs: 3_000 };
+const FULL = { sizes: [1_000, 10_000], rounds: 5, warmPerRound: 5, changes: 20, windowMs: 30_000, pollMs: 1_000, clientRequests: 10, idleMs: 15_000, browser: { rows: 2_000, loads: 5, updates: 3 } };
+const QUICK = { sizes: [300], rounds: 2, warmPerRound: 3, changes: 5, windowMs: 4_000, pollMs: 500, clientRequests: 3, idleMs: 3_000, browser: { rows: 400, loads: 1, updates: 1 } };
 
 await main();
 
@@ -32,6 +34,7 @@ async function main() {
     sizes: [],
     service: null,
     demo: null,
+    browser: null,
   };
   const running = new Set();
   const own = (handle) => {
@@ -49,6 +52,10 @@ async function main() {
       const size = await measureSize(options, pods, path.join(work, String(pods)), cacheDir, own, release, pods === options.servicePods);
       results.sizes.push(size.figures);
       if (size.service) results.service = size.service;
+    }
+    if (!options.skipBrowser) {
+      progress(`browser: the overview at ${options.browser.rows} failing rows`);
+      results.browser = await measureBrowser(root, { ...options.browser, directory: path.join(work, 'browser') }, own, release);
     }
   } catch (error) {
     failure = error;
@@ -211,6 +218,7 @@ function readOptions() {
       pods: { type: 'string' },
       rounds: { type: 'string' },
       changes: { type: 'string' },
+      'skip-browser': { type: 'boolean', default: false },
     },
   });
   const base = values.quick ? QUICK : FULL;
@@ -222,6 +230,7 @@ function readOptions() {
     servicePods: sizes.includes(10_000) ? 10_000 : Math.max(...sizes),
     rounds: values.rounds ? positive('--rounds', values.rounds) : base.rounds,
     changes: values.changes ? positive('--changes', values.changes) : base.changes,
+    skipBrowser: values['skip-browser'],
   };
 }
 

@@ -14,10 +14,10 @@ const READY_TIMEOUT_MS = 600_000;
  * Starts `npm run sim` (its command, without npm in between) and resolves once it prints `ready <url> <kubeconfig>`,
  * with an API client that speaks for the kubeconfig's current user.
  */
-export async function startSimulator(root, { scenario, pods, namespaces, directory }) {
+export async function startSimulator(root, { scenario, pods, namespaces, failingRatio = 0.05, directory }) {
   const kubeconfig = path.join(directory, 'kubeconfig');
   const args = ['sim/main.ts', '--scenario', scenario, '--port', '0', '--kubeconfig', kubeconfig];
-  if (scenario === 'scale') args.push('--namespaces', String(namespaces), '--pods', String(pods), '--failing-ratio', '0.05');
+  if (scenario === 'scale') args.push('--namespaces', String(namespaces), '--pods', String(pods), '--failing-ratio', String(failingRatio));
   const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = [];
   readline.createInterface({ input: child.stderr }).on('line', (line) => log.push(line));

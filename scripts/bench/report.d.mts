@@ -21,6 +21,12 @@ export interface ServiceFigures {
   change: number[];
   rss: { beforeCache: number; warm: number; after20: number; beforeIdle: number; withIdle: number; afterDrop: number | null; dropSeconds?: number };
 }
+export interface BrowserFigures {
+  rows: number;
+  navigation: number[];
+  domNodes: number;
+  updateTasks: number[];
+}
 export interface BenchResults {
   startedAt?: string;
   machine?: { cpus: number; cpuModel: string; node: string; loadStart: string; loadEnd: string };
@@ -28,6 +34,7 @@ export interface BenchResults {
   sizes: SizeFigures[];
   service: ServiceFigures | null;
   demo: { change: number[] } | null;
+  browser?: BrowserFigures | null;
 }
 export interface TargetVerdict {
   id: string;

@@ -12,6 +12,9 @@ export const TARGETS = [
   { id: 'change-10k', text: 'change to page at 10k pods: p95 ≤ 1 s' },
   { id: 'rss', text: 'RSS at 10k pods ≤ 300 MB after warm-up and after 20 clients leave' },
   { id: 'memory-drop', text: 'memory back within 10% of its rest without a cache once an idle cache is dropped' },
+  { id: 'browser-rows', text: '2,000 failing rows: navigation to rendered rows ≤ 1.5 s (median)' },
+  { id: 'browser-dom', text: '2,000 failing rows: ≤ 6,000 DOM nodes' },
+  { id: 'browser-update', text: '2,000 failing rows: no long task over 100 ms while a pushed change is applied' },
 ];
 
 export function min(values) {
@@ -77,7 +80,21 @@ export function judgeTargets(results) {
         ? verdict(false, 'the cache was not dropped')
         : verdict(rss.afterDrop <= rss.beforeIdle * 1.1, `${round(rss.afterDrop)} MB after, ${round(rss.beforeIdle)} MB before (${fixed(rss.afterDrop / rss.beforeIdle, 2)}×)`);
   }
+  Object.assign(verdicts, browserVerdicts(results.browser));
   return TARGETS.map((target) => ({ ...target, ...(verdicts[target.id] ?? { met: null, figure: 'not measured in this run' }) }));
+}
+
+/** The page's targets, judged at the rows the run chose (2,000 unless it says otherwise). */
+function browserVerdicts(browser) {
+  if (!browser) return {};
+  const at = `at ${browser.rows} rows`;
+  const navigation = median(browser.navigation);
+  const longest = Math.max(...browser.updateTasks);
+  return {
+    'browser-rows': verdict(navigation <= 1500, `${ms(navigation)} ms ${at}`),
+    'browser-dom': verdict(browser.domNodes <= 6000, `${browser.domNodes} ${at}`),
+    'browser-update': verdict(longest <= 100, `${ms(longest)} ms ${at}`),
+  };
 }
 
 /** The whole printout, as lines. */
@@ -114,11 +131,22 @@ export function formatReport(results) {
   if (demo) {
     lines.push('', `demo scenario: change to page, ${demo.change.length} changes: p50 ${ms(percentile(demo.change, 50))} ms, p95 ${ms(percentile(demo.change, 95))} ms`);
   }
+  if (results.browser) lines.push('', ...browserLines(results.browser));
   lines.push('', 'targets (issue #13):');
   for (const target of judgeTargets(results)) {
     lines.push(`  ${target.met === null ? '-     ' : target.met ? 'met   ' : 'MISSED'} ${target.text}: ${target.figure}`);
   }
   return lines;
+}
+
+function browserLines(browser) {
+  const tasks = browser.updateTasks;
+  return [
+    `browser (Chromium, 1280×800), the overview at ${browser.rows} failing rows, every pod failing:`,
+    `  navigation to rendered rows, ${browser.navigation.length} load${browser.navigation.length === 1 ? '' : 's'}: min ${ms(min(browser.navigation))} ms, median ${ms(median(browser.navigation))} ms`,
+    `  DOM nodes with every row loaded: ${browser.domNodes}`,
+    `  longest task while a pushed change is applied, ${tasks.length} changes: ${ms(Math.max(...tasks))} ms (each: ${tasks.map(ms).join(', ')})`,
+  ];
 }
 
 function verdict(met, figure) {

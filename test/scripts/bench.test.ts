@@ -40,6 +40,7 @@ describe('the benchmark arithmetic', () => {
         change: [100, 300],
         rss: { beforeCache: 150, warm: 280, after20: 310, beforeIdle: 300, withIdle: 400, afterDrop: 320 },
       },
+      browser: { rows: 2_000, navigation: [1900, 1400, 1200], domNodes: 6_001, updateTasks: [0, 100] },
     };
     const verdicts = Object.fromEntries(judgeTargets(results).map((target) => [target.id, target.met]));
     expect(verdicts).toEqual({
@@ -52,6 +53,9 @@ describe('the benchmark arithmetic', () => {
       'change-10k': true,
       rss: false,
       'memory-drop': true,
+      'browser-rows': true,
+      'browser-dom': false,
+      'browser-update': true,
     });
   });
 
@@ -84,6 +88,9 @@ describe('npm run bench -- --quick', () => {
       new RegExp(String.raw`^  app RSS: ${ms} MB before the cache, ${ms} MB after warm-up, ${ms} MB after 20 clients left$`),
       new RegExp(String.raw`^  idle drop \(after ${ms} s unused\): ${ms} MB at rest without a cache, ${ms} MB with a fresh cache, ${ms} MB ${ms} s after it was dropped$`),
       new RegExp(String.raw`^demo scenario: change to page, 2 changes: p50 ${ms} ms, p95 ${ms} ms$`),
+      new RegExp(String.raw`^  navigation to rendered rows, 1 load: min ${ms} ms, median ${ms} ms$`),
+      new RegExp(String.raw`^  DOM nodes with every row loaded: \d+$`),
+      new RegExp(String.raw`^  longest task while a pushed change is applied, 2 changes: ${ms} ms \(each: ${ms}, ${ms}\)$`),
     ]) {
       expect(lines).toContainEqual(expect.stringMatching(figure));
     }
