@@ -1,16 +1,16 @@
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import type { FailuresResponse } from '../lib/api/types';
 import { ROOT, startApp, startSimulator, stop } from './support/processes';
 import { freeLoopbackPort } from '../test/registry/servers';
 
 /**
  * Issue 13 item 5: the overview at 2,000 failing rows (the simulator's scale scenario: 200 Deployments of ten
- * replicas, every one on a private image without a secret). Asserted: the rows are there, and only those near
- * the viewport are mounted (DOM nodes). Measured and printed, not asserted (the machine is shared): the time
- * from navigation to rendered rows, and the longest task while a pushed change is applied and while filtering.
+ * replicas, every one on a private image without a secret). Asserted: the rows are there, only those near the
+ * viewport are mounted (DOM nodes), pushed changes and the text filter reach them. How long it all takes depends
+ * on the machine: the benchmark measures it (`npm run bench`, its browser probe).
  */
 
 const SIM_DIR = path.join(ROOT, 'test-results', 'scale');
@@ -47,7 +47,7 @@ test.afterAll(async () => {
 
 test.use({ viewport: { width: 1280, height: 800 } });
 
-test('2,000 failing rows: every row reachable, only those in view mounted, figures printed', async ({ page, request }) => {
+test('2,000 failing rows: every row reachable, only those in view mounted, changes and filters applied', async ({ page, request }) => {
   test.setTimeout(360_000);
   // Warm the server's answer first: the figure is the page's, not the first cluster read's.
   await expect(async () => {
@@ -55,31 +55,19 @@ test('2,000 failing rows: every row reachable, only those in view mounted, figur
     const body = await response.text();
     expect((JSON.parse(body) as Partial<FailuresResponse>).items?.length, body.slice(0, 300)).toBe(FAILING_ROWS);
   }).toPass({ timeout: 180_000 });
-  await recordLongTasks(page);
 
   await page.goto(`${base}/contexts/sim-admin`);
-  const renderedAt = await page
-    .waitForFunction(() => document.querySelector('tbody[data-workload] tr') && performance.now(), undefined, { timeout: 60_000 })
-    .then((handle) => handle.jsonValue() as Promise<number>);
+  await expect(page.locator('tbody[data-workload] tr').first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('button', { name: `All ${FAILING_ROWS}` })).toBeVisible();
-
-  const nodes = await page.evaluate(() => document.getElementsByTagName('*').length);
-  const mountedRows = await page.locator('tbody[data-workload] tr').count();
-  console.info(`2,000 rows: rendered ${Math.round(renderedAt)} ms after navigation; ${nodes} DOM nodes (${mountedRows} rows mounted)`);
-  expect(mountedRows).toBeLessThan(100);
-  expect(nodes).toBeLessThanOrEqual(MAX_DOM_NODES);
+  expect(await page.locator('tbody[data-workload] tr').count()).toBeLessThan(100);
+  expect(await page.evaluate(() => document.getElementsByTagName('*').length)).toBeLessThanOrEqual(MAX_DOM_NODES);
 
   // An update is pushed, not polled: kubectl adds a failing pod, then takes it away again.
-  const added = await longestTaskDuring(page, async () => {
-    kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: EXTRA_NAMESPACE } }));
-    kubectl(['apply', '-f', '-'], JSON.stringify(EXTRA_POD));
-    await expect(page.getByRole('button', { name: `All ${FAILING_ROWS + 1}` })).toBeVisible({ timeout: 60_000 });
-  });
-  const removed = await longestTaskDuring(page, async () => {
-    kubectl(['delete', 'pod', EXTRA_POD.metadata.name, '-n', EXTRA_NAMESPACE, '--wait=false']);
-    await expect(page.getByRole('button', { name: `All ${FAILING_ROWS}` })).toBeVisible({ timeout: 60_000 });
-  });
-  const refresh = Math.max(added, removed);
+  kubectl(['apply', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: EXTRA_NAMESPACE } }));
+  kubectl(['apply', '-f', '-'], JSON.stringify(EXTRA_POD));
+  await expect(page.getByRole('button', { name: `All ${FAILING_ROWS + 1}` })).toBeVisible({ timeout: 60_000 });
+  kubectl(['delete', 'pod', EXTRA_POD.metadata.name, '-n', EXTRA_NAMESPACE, '--wait=false']);
+  await expect(page.getByRole('button', { name: `All ${FAILING_ROWS}` })).toBeVisible({ timeout: 60_000 });
 
   // The last row is reachable by scrolling: the spacer keeps the page as tall as every row.
   await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
@@ -88,41 +76,11 @@ test('2,000 failing rows: every row reachable, only those in view mounted, figur
 
   await page.evaluate(() => window.scrollTo(0, 0));
   // Ten Deployments per namespace (app-000 … app-009), ten replicas each: app-009 is 20 groups of 10 rows.
-  const filter = await longestTaskDuring(page, async () => {
-    await page.getByRole('searchbox').fill('app-009');
-    await expect(page.locator('tbody[data-workload]')).toHaveCount(20);
-  });
+  await page.getByRole('searchbox').fill('app-009');
+  await expect(page.locator('tbody[data-workload]')).toHaveCount(20);
   await expect(page.locator('tbody[data-workload] tr')).toHaveCount(200);
-
-  const figures = `2,000 rows: rendered ${Math.round(renderedAt)} ms after navigation; ${nodes} DOM nodes (${mountedRows} rows mounted); longest task on a pushed update ${refresh} ms, while filtering ${filter} ms`;
-  console.info(figures);
-  test.info().annotations.push({ type: 'measured', description: figures });
 });
 
 function kubectl(args: string[], input?: string): string {
   return execFileSync('kubectl', [...args, '--kubeconfig', path.join(SIM_DIR, 'kubeconfig'), '--context', 'sim-admin'], { encoding: 'utf8', input });
-}
-
-/** Collects the page's long tasks (over 50 ms) from its first script on. */
-async function recordLongTasks(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const tasks: { start: number; duration: number }[] = [];
-    (window as unknown as { longTasks: typeof tasks }).longTasks = tasks;
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) tasks.push({ start: entry.startTime, duration: entry.duration });
-    }).observe({ type: 'longtask', buffered: true });
-  });
-}
-
-/** The longest task that started while `action` ran, in whole milliseconds (0 when none was over 50 ms). */
-async function longestTaskDuring(page: Page, action: () => Promise<void>): Promise<number> {
-  const from = await page.evaluate(() => performance.now());
-  await action();
-  return page.evaluate(
-    (since) =>
-      Math.round(
-        Math.max(0, ...(window as unknown as { longTasks: { start: number; duration: number }[] }).longTasks.filter((task) => task.start >= since).map((task) => task.duration)),
-      ),
-    from,
-  );
 }
