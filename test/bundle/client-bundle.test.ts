@@ -21,6 +21,9 @@ const CREDENTIAL_MARKERS: Array<[module: string, marker: string]> = [
   ['lib/kube/registry-credentials.ts', 'has no entry the kubelet would use for'],
 ];
 
+/** A message of lib/api/fix-request.ts, whose zod schemas cost the overview's first render when it loaded them. */
+const SCHEMA_MARKER = 'a tag is up to 128 letters';
+
 /** A string of the client half of a fix, which the fix form does ship: proves the scan reads the right files. */
 const CLIENT_MARKER = 'secret data replaced';
 
@@ -44,12 +47,26 @@ describe('the client bundle', () => {
     expect(clientCode).toContain(CLIENT_MARKER);
   });
 
+  it("loads the overview without the fix requests' schemas: the fix forms bring them when they open", () => {
+    expect(clientCode, `"${SCHEMA_MARKER}" is not in the client build: choose a marker that survives bundling`).toContain(SCHEMA_MARKER);
+    const chunks = entryChunks('/contexts/[context]/page');
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const chunk of chunks) expect(readFileSync(path.join(nextDir, chunk), 'utf8').includes(SCHEMA_MARKER), `${chunk} holds lib/api/fix-request.ts`).toBe(false);
+  });
+
   it.each(CREDENTIAL_MARKERS)('holds nothing of %s', (_module, marker) => {
     // The marker must be in the server build, or its absence from the client proves nothing.
     expect(serverCode, `"${marker}" is not in the server build: choose a marker that survives bundling`).toContain(marker);
     expect(clientCode.includes(marker), `"${marker}" is in .next/static: a component reaches credential code`).toBe(false);
   });
 });
+
+/** The scripts a page loads before it renders, as its client reference manifest lists them. */
+function entryChunks(page: string): string[] {
+  const holder: { __RSC_MANIFEST?: Record<string, { entryJSFiles: Record<string, string[]> }> } = {};
+  new Function('globalThis', readFileSync(path.join(nextDir, 'server', 'app', `${page}_client-reference-manifest.js`), 'utf8'))(holder);
+  return [...new Set(Object.values(holder.__RSC_MANIFEST?.[page]?.entryJSFiles ?? {}).flat())];
+}
 
 function javascriptUnder(directory: string): string {
   if (!existsSync(directory)) return '';
