@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ApiError, apiErrorFrom, isApiErrorBody } from './errors';
 
 describe('apiErrorFrom', () => {
@@ -42,5 +42,17 @@ describe('ApiError', () => {
     const rebuilt = await apiErrorFrom(response);
     expect(rebuilt).toBeInstanceOf(ApiError);
     expect(rebuilt.toBody()).toEqual(sent.toBody());
+  });
+
+  it('is known across copies of its module, as each route and page bundle of the production build loads one', async () => {
+    vi.resetModules();
+    const copy = await import('./errors');
+    expect(copy.ApiError, 'a second, separate copy of the class').not.toBe(ApiError);
+    const thrown = new copy.ApiError('unreachable', 502, 'the cluster at https://127.0.0.1:6443 is not reachable');
+    expect(thrown).toBeInstanceOf(ApiError);
+    expect(new ApiError('timeout', 504, 'slow')).toBeInstanceOf(copy.ApiError);
+    expect(new Error('boom')).not.toBeInstanceOf(ApiError);
+    expect({ code: 'timeout', status: 504, message: 'forged', reason: null, name: 'ApiError' }).not.toBeInstanceOf(ApiError);
+    expect(null).not.toBeInstanceOf(ApiError);
   });
 });

@@ -1,5 +1,7 @@
 import type { ApiErrorBody, ApiErrorCode, ApiErrorJson } from './types';
 
+const API_ERROR_BRAND = Symbol.for('pullfix.ApiError');
+
 /**
  * The one error type of pullfix, on both sides of the wire (vercel/ai-chatbot's shape): the server throws it
  * and answers with `toResponse()`; the UI's fetchers rebuild it from the response with `apiErrorFrom`, so pages
@@ -9,6 +11,18 @@ import type { ApiErrorBody, ApiErrorCode, ApiErrorJson } from './types';
  * No server imports, so the proxy, route handlers and client code can all use it.
  */
 export class ApiError extends Error implements ApiErrorJson {
+  /**
+   * The production build loads this module once per route and page bundle, each with its own class, while the
+   * live cache on globalThis is shared by all of them: an error one bundle's cache code throws reaches another
+   * bundle's `respond`. So an ApiError is known by a brand every copy shares, not by which copy made it.
+   */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this !== ApiError) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === 'object' && value !== null && (value as { [API_ERROR_BRAND]?: unknown })[API_ERROR_BRAND] === true;
+  }
+
+  readonly [API_ERROR_BRAND] = true;
+
   constructor(
     readonly code: ApiErrorCode,
     readonly status: number,
