@@ -128,7 +128,16 @@ describe('a retry', () => {
     expect(retry.undo?.secret).toEqual({ name: 'regcred-docker-io', origin: 'reused' });
     expect(await deploymentSecrets('default', 'nginx-david')).toEqual([{ name: 'regcred-docker-io' }]);
 
-    const retriedPod = (await followFix('sim-admin', 'default', retry)).pods[0]?.name;
+    // The retry's rollout replaces that pod too. Creation times have whole seconds, so the first fix's pod can pass
+    // the retry's follow filter: the pod to name is the retry's own, the running one that is not the first's.
+    const follow = retry.follow!;
+    const retriedPod = await waitUntil(
+      async () => {
+        const progress = await getFixProgress('sim-admin', 'default', follow.kind, follow.name, follow.after, follow.secret, follow.restartedAt);
+        return progress.pods.find((candidate) => candidate.name !== pod && candidate.phase === 'Running')?.name;
+      },
+      { what: 'the retry\'s new nginx-david pod to run', timeoutMs: 40_000, intervalMs: 500 },
+    );
     const other = await refusal(fix('default', { mode: 'preview', container: 'nginx', pod: retriedPod, source: { ...source, password: 'another-password' }, target: { kind: 'workload' } }, 'nginx-david-'));
     expect(other.code).toBe('conflict');
     // The retry's undo detaches; the secret stays, since an earlier fix created it.
