@@ -18,13 +18,39 @@ describe('ObjectStore', () => {
     expect(() => store.create('pods', pod('a'))).toThrow(expect.objectContaining({ reason: 'AlreadyExists' }));
   });
 
-  it('hands out copies: changing what get, list or create returned changes nothing stored', () => {
+  it('hands out frozen objects: changing what get, list, create, update or delete returned throws and changes nothing stored', () => {
     const store = new ObjectStore();
     const created = store.create('pods', pod('a'));
-    created.metadata.labels = { changed: 'yes' };
-    const fetched = store.get('pods', 'default', 'a');
-    fetched!.metadata.name = 'renamed';
-    store.list('pods')[0]!.metadata.namespace = 'elsewhere';
+    expect(() => {
+      created.metadata.labels = { changed: 'yes' };
+    }).toThrow(TypeError);
+    expect(() => {
+      store.get('pods', 'default', 'a')!.metadata.name = 'renamed';
+    }).toThrow(TypeError);
+    expect(() => {
+      store.list('pods')[0]!.metadata.namespace = 'elsewhere';
+    }).toThrow(TypeError);
+    const updated = store.update('pods', { ...created, spec: { containers: [] } });
+    expect(() => {
+      (updated.spec as { containers: unknown[] }).containers.push({ name: 'extra' });
+    }).toThrow(TypeError);
+    expect(store.get('pods', 'default', 'a')?.metadata).toMatchObject({ name: 'a', namespace: 'default' });
+    expect(store.get('pods', 'default', 'a')?.metadata.labels).toBeUndefined();
+    expect(store.get('pods', 'default', 'a')?.spec).toEqual({ containers: [] });
+    const deleted = store.delete('pods', 'default', 'a');
+    expect(() => {
+      deleted.metadata.name = 'renamed';
+    }).toThrow(TypeError);
+  });
+
+  it('copies what it is given: changing an object after create or update changes nothing stored', () => {
+    const store = new ObjectStore();
+    const given = pod('a');
+    store.create('pods', given);
+    given.metadata.labels = { changed: 'yes' };
+    const next = structuredClone(store.get('pods', 'default', 'a')!);
+    store.update('pods', next);
+    next.metadata.name = 'renamed';
     expect(store.get('pods', 'default', 'a')?.metadata).toMatchObject({ name: 'a', namespace: 'default' });
     expect(store.get('pods', 'default', 'a')?.metadata.labels).toBeUndefined();
   });

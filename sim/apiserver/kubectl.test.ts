@@ -101,7 +101,7 @@ describe('kubectl get and describe', () => {
     const watching = kubectl(['get', 'pods', '-n', 'default', '-w'], { signal: stop.signal, onStdout: (chunk) => (printed += chunk) });
     // The server logs a watch once it is subscribed to the store: a change made after that reaches kubectl.
     await waitUntil(() => cluster.requestLog.slice(before).some((entry) => entry.path.startsWith('/api/v1/namespaces/default/pods?') && entry.path.includes('watch=true')), { what: 'the watch request' });
-    const pod = cluster.store.get('pods', 'default', 'init-fails')!;
+    const pod = structuredClone(cluster.store.get('pods', 'default', 'init-fails')!);
     const status = pod.status as { initContainerStatuses: { state: unknown }[] };
     status.initContainerStatuses[0]!.state = { waiting: { reason: 'ImagePullBackOff' } };
     cluster.store.update('pods', pod);

@@ -37,9 +37,7 @@ export class EventRecorder {
     const at = this.clock.now();
     const now = timestamp(at);
     if (existing) {
-      existing.count = Number(existing.count ?? 1) + 1;
-      existing.lastTimestamp = now;
-      return this.store.update('events', existing);
+      return this.store.update('events', { ...existing, count: Number(existing.count ?? 1) + 1, lastTimestamp: now });
     }
     const name = `${involved.metadata.name}.${uniqueSuffix(at)}`;
     this.seen.set(key, { namespace, name });
