@@ -1,11 +1,10 @@
 // The browser's side of issue #13: the overview at thousands of failing rows in Chromium, driven by Playwright.
 // How long from navigation to the first rendered row, how many DOM nodes the page holds, and the longest task
 // while a change pushed by the server is applied. Everything binds to 127.0.0.1.
-import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { chromium } from '@playwright/test';
 import { failures } from './probes.mjs';
-import { sleep, startApp, startSimulator } from './processes.mjs';
+import { kubectl, sleep, startApp, startSimulator } from './processes.mjs';
 
 const CHROMIUM = process.env.PULLFIX_CHROMIUM ?? '/usr/bin/chromium';
 const VIEWPORT = { width: 1280, height: 800 };
@@ -43,11 +42,11 @@ export async function measureBrowser(root, { rows, loads, updates, directory }, 
     const page = await openWithLongTasks(context, url, rows);
     const domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
     const updateTasks = [];
-    const kubectl = kubectlFor(sim.kubeconfig, path.join(directory, 'kubectl-cache'));
-    await kubectl(['apply', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: EXTRA_NAMESPACE } }));
+    const cluster = kubectlFor(sim.kubeconfig, path.join(directory, 'kubectl-cache'));
+    await cluster(['apply', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: EXTRA_NAMESPACE } }));
     for (let update = 0; update < updates; update += 1) {
-      updateTasks.push(await longestTaskDuring(page, rows + 1, () => kubectl(['apply', '--validate=false', '-f', '-'], JSON.stringify(EXTRA_POD))));
-      updateTasks.push(await longestTaskDuring(page, rows, () => kubectl(['delete', 'pod', EXTRA_POD.metadata.name, '-n', EXTRA_NAMESPACE, '--wait=false', '--ignore-not-found'])));
+      updateTasks.push(await longestTaskDuring(page, rows + 1, () => cluster(['apply', '--validate=false', '-f', '-'], JSON.stringify(EXTRA_POD))));
+      updateTasks.push(await longestTaskDuring(page, rows, () => cluster(['delete', 'pod', EXTRA_POD.metadata.name, '-n', EXTRA_NAMESPACE, '--wait=false', '--ignore-not-found'])));
     }
     await context.close();
     return { rows, navigation, domNodes, updateTasks };
@@ -124,7 +123,7 @@ function kubectlFor(kubeconfig, cacheDir) {
   return async (args, input) => {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        return await kubectlOnce(kubeconfig, cacheDir, args, input);
+        return await kubectl(kubeconfig, cacheDir, args, input);
       } catch (error) {
         if (attempt === 3) throw error;
         await sleep(2_000);
@@ -133,13 +132,3 @@ function kubectlFor(kubeconfig, cacheDir) {
   };
 }
 
-function kubectlOnce(kubeconfig, cacheDir, args, input) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
-    child.stdin.end(input ?? '');
-  });
-}

@@ -1,8 +1,7 @@
 // What a benchmark run times: the two baselines (kubectl, a raw paged list) and pullfix's failures answer
 // alone, under concurrent clients, after a change in the cluster, and the API requests it makes meanwhile.
-import { spawn } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { simCounters, sleep } from './processes.mjs';
+import { kubectl, simCounters, sleep } from './processes.mjs';
 
 /** Baseline A: `kubectl get pods -A -o json`, output discarded; milliseconds. */
 export async function timeKubectl(kubeconfig, cacheDir) {
@@ -180,12 +179,3 @@ function itemId(item) {
   return `${item.namespace}/${item.pod}/${item.containerType}/${item.container}`;
 }
 
-function kubectl(kubeconfig, cacheDir, args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
-  });
-}

@@ -170,6 +170,18 @@ function stopProcess(child) {
   });
 }
 
+/** One kubectl call against the kubeconfig, `input` on its stdin; rejects with its stderr when it fails. */
+export function kubectl(kubeconfig, cacheDir, args, input = '') {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', cacheDir, ...args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`kubectl ${args.join(' ')} exited ${code}: ${stderr.trim()}`))));
+    child.stdin.end(input);
+  });
+}
+
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
