@@ -40,7 +40,6 @@ export class SharedFailures {
   get json(): Buffer {
     return (this.body ??= Buffer.from(JSON.stringify(this.answer)));
   }
-
 }
 
 /**
