@@ -3,7 +3,7 @@ import { ApiError } from './lib/api/errors';
 import { ACCESS_COOKIE, ACCESS_TOKEN_ENV, decideAccess, isAccessToken, TOKEN_FIELD, type AccessDecision } from './lib/security/access';
 import { declaresTooLarge, readBounded, tooLargeMessage } from './lib/security/bounded-body';
 import { CSRF_COOKIE, readCookie } from './lib/security/csrf';
-import { contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security/headers';
+import { API_CACHE_CONTROL, contentSecurityPolicy, newCsrfToken, newNonce, STATIC_SECURITY_HEADERS } from './lib/security/headers';
 import { hostPolicy, isAcceptedHost } from './lib/security/hosts';
 import { peerAddress } from './lib/security/peer';
 import { signInPage } from './lib/security/sign-in-page';
@@ -24,8 +24,16 @@ export async function proxy(request: NextRequest): Promise<Response> {
   const response = await answer(request, nonce, csp);
   response.headers.set('Content-Security-Policy', csp);
   for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.headers.set(name, value);
-  if (response.status >= 400 || response.headers.has('set-cookie')) response.headers.set('Cache-Control', 'no-store');
+  if (response.status >= 400 || response.headers.has('set-cookie')) response.headers.set('Cache-Control', cacheControl(request, response));
   return response;
+}
+
+/**
+ * What the proxy says of caching where it must say something. A header set here is the one sent: Next does not
+ * replace it with the route's, so an API answer passed on to its route says what the route would (respond()).
+ */
+function cacheControl(request: NextRequest, response: Response): string {
+  return response.status < 400 && request.nextUrl.pathname.startsWith('/api/') ? API_CACHE_CONTROL : 'no-store';
 }
 
 async function answer(request: NextRequest, nonce: string, csp: string): Promise<Response> {

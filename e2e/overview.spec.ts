@@ -45,6 +45,14 @@ test.describe('overview', () => {
     }).toPass({ timeout: SETTLE_TIMEOUT });
   });
 
+  test('the shared failures answer goes out as the bytes it was serialized to, never gzipped again per request', async ({ request }) => {
+    const response = await request.get('/api/contexts/sim-admin/failures', { headers: { 'accept-encoding': 'gzip, deflate, br' } });
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-encoding']).toBeUndefined();
+    expect(response.headers()['cache-control']).toBe('no-store, no-transform');
+    expect(((await response.json()) as FailuresResponse).items.length).toBeGreaterThan(0);
+  });
+
   test('a row says how long it has been failing, from its first failed pull, with the exact time on focus', async ({ page, request }) => {
     const items = ((await (await request.get('/api/contexts/sim-admin/failures?namespace=default')).json()) as FailuresResponse).items;
     const since = items.find((item) => item.workload?.name === 'nginx-david')?.failingSince;

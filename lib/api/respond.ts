@@ -4,10 +4,12 @@ import type { z } from 'zod';
 import { ApiError } from './errors';
 import { log } from '../log';
 import { readBounded, tooLargeMessage } from '../security/bounded-body';
+import { API_CACHE_CONTROL } from '../security/headers';
 
 /**
  * The route handlers' one way out: the result as JSON, or the one error shape. Unexpected errors are logged by
- * name only (their messages may quote a response) and answered with a generic 500. Nothing is cached.
+ * name only (their messages may quote a response) and answered with a generic 500. Nothing is cached, and no
+ * answer is compressed (see API_CACHE_CONTROL).
  */
 export async function respond(work: () => Promise<unknown>): Promise<Response> {
   try {
@@ -60,7 +62,7 @@ export function parseInput<Schema extends z.ZodType>(schema: Schema, input: unkn
   throw new ApiError('invalid-input', 400, `${where}${issue?.message ?? 'invalid input'}`);
 }
 
-const NO_STORE = { 'Cache-Control': 'no-store' };
+const NO_STORE = { 'Cache-Control': API_CACHE_CONTROL };
 
 function parseJson(text: string): unknown {
   try {

@@ -87,7 +87,7 @@ describe('GET /api/contexts/{context}/failures', () => {
   it('answers the failures of all namespaces', async () => {
     const response = await failures(ADMIN.name);
     expect(response.status).toBe(200);
-    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
     const body = (await response.json()) as FailuresResponse;
     expect(body.items).toHaveLength(7);
     expect(body.warnings).toEqual([]);

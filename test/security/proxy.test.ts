@@ -70,6 +70,12 @@ describe('proxy without an access token (loopback)', () => {
     expect((await proxy(request('/', { headers: { cookie: `${CSRF_COOKIE}=abc` } }))).headers.get('set-cookie')).toBeNull();
   });
 
+  it('says of an API answer it sets the cookie on what the route says: never stored, never compressed', async () => {
+    const response = await proxy(request('/api/contexts'));
+    expect(response.headers.get('set-cookie')).toMatch(new RegExp(`^${CSRF_COOKIE}=`));
+    expect(response.headers.get('cache-control')).toBe('no-store, no-transform');
+  });
+
   it.each(['localhost:3000', '127.0.0.1:3000', '[::1]:3000', 'LOCALHOST:3000'])('accepts the loopback name %s with the listening port', async (host) => {
     expect((await proxy(request('/', { host }))).headers.get('x-middleware-next')).toBe('1');
   });
