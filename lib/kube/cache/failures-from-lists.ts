@@ -143,10 +143,22 @@ function cachedNodes(lists: ClusterLists): ReadonlyMap<string, V1Node> | null {
   return lists.forbidden.has('nodes') ? null : (lists.nodes.byNamespace.get('') ?? new Map());
 }
 
-/** What verifying one cached item needs: its pod and its namespace's credentials; null when either is not cached. */
-export function cachedItemCredentials(lists: ClusterLists, item: UnverifiedFailure): ItemCredentials | null {
-  const pod = lists.pods.byNamespace.get(item.namespace)?.get(item.pod);
-  return pod ? { pod, credentials: cachedCredentials(lists, item.namespace) } : null;
+/**
+ * What verifying a cached item needs: its pod and its namespace's credentials; null when the pod is not cached.
+ * Each namespace's credentials are indexed once per answer, not once per failing container.
+ */
+export function cachedItemCredentials(lists: ClusterLists): (item: UnverifiedFailure) => ItemCredentials | null {
+  const indexed = new Map<string, NamespaceCredentials>();
+  return (item) => {
+    const pod = lists.pods.byNamespace.get(item.namespace)?.get(item.pod);
+    if (!pod) return null;
+    let credentials = indexed.get(item.namespace);
+    if (!credentials) {
+      credentials = cachedCredentials(lists, item.namespace);
+      indexed.set(item.namespace, credentials);
+    }
+    return { pod, credentials };
+  };
 }
 
 /** Every cached pull secret, for the credentials in reach in other namespaces; null when secrets are not watched. */

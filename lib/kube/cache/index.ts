@@ -102,7 +102,7 @@ export class CacheRegistry {
       const answer = cache.failures.answer(cache.lists, namespace);
       const items = await verifyItems(
         answer.items,
-        (item) => cachedItemCredentials(cache.lists, item),
+        cachedItemCredentials(cache.lists),
         async () => cachedSecretsElsewhere(cache.lists),
         { waitMs: VERIFY_WAIT_MS },
       );
