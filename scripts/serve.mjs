@@ -34,9 +34,10 @@ function main() {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1)));
 }
 
+/** --expose-gc lets the live cache collect what a dropped context leaves (lib/kube/cache/index.ts). */
 function serverCommand(plan) {
   const standalone = path.join(root, 'server.js');
-  if (existsSync(standalone)) return [standalone];
+  if (existsSync(standalone)) return ['--expose-gc', standalone];
   const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-  return [next, 'start', '--hostname', plan.host, '--port', String(plan.port)];
+  return ['--expose-gc', next, 'start', '--hostname', plan.host, '--port', String(plan.port)];
 }

@@ -151,10 +151,10 @@ describe('the watch-fed cache', () => {
     newRegistry();
     await registry.failures(ADMIN.name, null);
     now += 30_000;
-    registry.sweep();
+    expect(registry.sweep()).toBe(0);
     expect(registry.health()).toHaveLength(1);
     now += 60_000;
-    registry.sweep();
+    expect(registry.sweep()).toBe(1);
     expect(registry.health()).toEqual([]);
     await registry.failures(ADMIN.name, null);
     expect(registry.health().map((health) => health.mode)).toEqual(['cluster-watch']);

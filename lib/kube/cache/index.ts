@@ -153,15 +153,18 @@ export class CacheRegistry {
     return cache;
   }
 
-  /** Drops the caches not used for the idle period. */
-  sweep(): void {
+  /** Drops the caches not used for the idle period; how many it dropped. */
+  sweep(): number {
     const now = this.clock.now();
+    let dropped = 0;
     for (const [context, held] of this.caches) {
       if (now - held.lastUsed < this.idleMs) continue;
       held.cache.stop();
       this.caches.delete(context);
       this.shared.forget(contextKey(context));
+      dropped += 1;
     }
+    return dropped;
   }
 
   health(): CacheHealth[] {
@@ -215,8 +218,20 @@ export function cacheRegistry(): CacheRegistry {
     const idleMs = Number.isFinite(configured) && configured > 0 ? configured : DEFAULT_IDLE_MS;
     const registry = new CacheRegistry({ now: () => Date.now() }, idleMs);
     // A short idle period (the benchmark's) is swept as often, so a cache goes within twice the period.
-    setInterval(() => registry.sweep(), Math.min(SWEEP_INTERVAL_MS, idleMs)).unref();
+    setInterval(() => {
+      if (registry.sweep() > 0) collectGarbage();
+    }, Math.min(SWEEP_INTERVAL_MS, idleMs)).unref();
     holder[SHARED] = registry;
   }
   return holder[SHARED];
+}
+
+/**
+ * A dropped cache is garbage that an idle server would keep: with nothing allocating, no collection runs, and
+ * each cache started and dropped again left its memory on top of the last (158, 211, 248 MB at 10,000 pods). One
+ * full collection after a drop (about 45 ms there) brings the server back to the same rest each time. `gc` exists
+ * when the server runs with --expose-gc, as scripts/serve.mjs starts it; elsewhere this does nothing.
+ */
+function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
 }
