@@ -47,11 +47,17 @@ async function openFix(page: Page, namespace: string, pod: string, context = 'si
   return panel;
 }
 
-async function previewAndApply(panel: Locator): Promise<void> {
+/**
+ * Previews, checks that every dry-run step passed and that the preview says `says`, then applies. What the
+ * preview says is read before the apply: once the new pod runs, the page moves to it and the preview goes.
+ */
+async function previewAndApply(panel: Locator, says?: string): Promise<void> {
   await panel.getByRole('button', { name: 'Preview' }).click();
-  const steps = panel.getByRole('region', { name: 'Preview' }).locator('li');
+  const preview = panel.getByRole('region', { name: 'Preview' });
+  const steps = preview.locator('li');
   await expect(steps.first()).toContainText('dry run passed');
   for (const step of await steps.all()) await expect(step).toContainText('dry run passed');
+  if (says !== undefined) await expect(preview).toContainText(says);
   await panel.getByRole('button', { name: 'Apply' }).click();
 }
 
@@ -287,8 +293,7 @@ test('a Job is recreated with the secret only after a confirmation naming it and
   await expect(panel.getByRole('radio', { name: /^recreate Job migrate/ })).toBeChecked();
   await expect(panel.getByRole('button', { name: 'Preview' })).toBeDisabled();
   await panel.getByRole('checkbox', { name: `I understand that Job migrate and its pod ${pod} will be deleted` }).check();
-  await previewAndApply(panel);
-  await expect(panel.getByRole('region', { name: 'Preview' })).toContainText(`delete Job migrate and its pod ${pod}`);
+  await previewAndApply(panel, `delete Job migrate and its pod ${pod}`);
   await expectRunning(panel);
   expect(kubectl('get', 'job', 'migrate', '-n', 'team-unattached', '-o', 'jsonpath={.metadata.uid}')).not.toBe(uid);
   expect(templateSecrets('job/migrate', 'team-unattached')).toEqual(['ghcr-creds']);
