@@ -125,6 +125,24 @@ describe('GET /api/contexts/{context}/failures/stream', () => {
     fresh.hangUp();
   });
 
+  it('sends a page that arrives after changes what the feed held at once, then the catch-up as the next message', async () => {
+    const first = await openStream(ADMIN.name, { query: '?namespace=data' });
+    await waitUntil(() => first.events[0], { what: 'the snapshot' });
+    first.hangUp();
+    const failing = (held(first.events)?.items ?? []).map((item) => item.pod);
+    expect(failing.length).toBeGreaterThan(0);
+    endFailure(cluster.store, 'data', failing[0]!);
+    await waitUntil(async () => !(await failuresNow('data')).items.some((item) => item.pod === failing[0]), { what: 'the cache to see the change' });
+
+    const late = await openStream(ADMIN.name, { query: '?namespace=data' });
+    const [snapshot] = await waitUntil(() => late.events.length > 0 && late.events, { what: 'the snapshot' });
+    expect(snapshot).toMatchObject({ event: 'snapshot' });
+    expect((snapshot!.data as { answer: FailuresResponse }).answer.items.map((item) => item.pod)).toContain(failing[0]);
+    await waitUntil(() => late.events.some((event) => event.event === 'changes'), { what: 'the catch-up' });
+    expect(held(late.events)?.items.map((item) => item.pod)).not.toContain(failing[0]);
+    late.hangUp();
+  });
+
   it('answers errors before the first event in the one JSON error shape', async () => {
     const unknown = await openStream('prod');
     expect(unknown.response.status).toBe(404);

@@ -56,11 +56,15 @@ export class FailuresFeed {
   /**
    * Sends the listener what it lacks (the messages after `lastEventId`, else a snapshot), then every change.
    * Throws the ApiError of a first read that failed; returns the function that detaches the listener.
+   *
+   * A feed that fell behind while no stream listened sends what it holds at once and its catch-up as the next
+   * message: a page loading thousands of rows shows them without waiting for a recomputation (0.6–1.5 s at 2,000
+   * failing rows), and what it holds is at most the idle grace old.
    */
   async attach(listener: FeedListener, lastEventId: string | null): Promise<() => void> {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    if (!this.last || this.behind) await this.refresh();
+    if (!this.last) await this.refresh();
     if (!this.last) {
       if (this.listeners.size === 0) this.close();
       throw this.outage;
@@ -70,7 +74,7 @@ export class FailuresFeed {
     else listener({ id: this.idOf(this.sequence), message: { type: 'snapshot', answer: this.last } });
     if (this.outage) listener({ id: null, outage: { code: this.outage.code, message: this.outage.message } });
     this.listeners.add(listener);
-    // A change that came while the catch-up above was being computed.
+    // Changes that came while no stream listened, or while the first answer above was being computed.
     if (this.behind) this.scheduleRefresh();
     this.timer ??= setInterval(() => this.tick(), FEED_TICK_MS).unref();
     return () => this.detach(listener);
