@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { API_CACHE_CONTROL } from '../../security/headers';
 import { clientsFor } from '../config';
 import { assertNamespaceExists } from '../namespace-check';
 import type { FeedEvent } from './failures-feed';
@@ -11,7 +12,7 @@ import { cacheRegistry } from './index';
  */
 export const STREAM_HEADERS = {
   'Content-Type': 'text/event-stream; charset=utf-8',
-  'Cache-Control': 'no-store, no-transform',
+  'Cache-Control': API_CACHE_CONTROL,
   Connection: 'keep-alive',
   'X-Accel-Buffering': 'no',
 };
