@@ -4,6 +4,7 @@ import type { V1Pod, V1Secret } from '@kubernetes/client-node';
 import type { PullFailureCause, VerdictSummary } from '../../api/types';
 import type { ImageRef } from '../../image-ref';
 import { rankCandidates, refineVerdict, verificationOf, type CandidateCheck, type Verification } from '../../pull-verification';
+import { withinWait } from '../../within-wait';
 import type { KubeClients } from '../config';
 import type { NamespaceCredentials } from '../credentials';
 import { listPullSecrets, unlessRefused } from '../reads';
@@ -61,19 +62,4 @@ export function verificationEnabled(): boolean {
 /** Pull secrets in every namespace the user may list them in; null when it may not list them across namespaces. */
 export function readSecretsElsewhere(clients: KubeClients): Promise<V1Secret[] | null> {
   return unlessRefused(listPullSecrets(clients, null), 'forbidden');
-}
-
-async function withinWait<T>(work: Promise<T>, waitMs: number, fallback: () => T): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<'late'>((resolve) => {
-    timer = setTimeout(() => resolve('late'), waitMs);
-  });
-  // The tests go on in the background and fill the cache; a failure there is seen by the next request.
-  work.catch(() => undefined);
-  try {
-    const first = await Promise.race([work, late]);
-    return first === 'late' ? fallback() : first;
-  } finally {
-    clearTimeout(timer);
-  }
 }
