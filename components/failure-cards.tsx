@@ -8,9 +8,9 @@ import { SecretStateCell } from './secret-state-cell';
 import { VerdictBadge } from './verdict-badge';
 
 /** The failures table stacked into one card per workload, for phones where seven columns do not fit. */
-export function FailureCards({ context, groups, dimmed }: { context: string; groups: WorkloadFailures[]; dimmed: boolean }) {
+export function FailureCards({ context, groups, dimmed, busy }: { context: string; groups: WorkloadFailures[]; dimmed: boolean; busy: boolean }) {
   return (
-    <ul id="failures" tabIndex={-1} aria-label="Failing workloads" className={`flex flex-col gap-3 transition-opacity focus:outline-none ${dimmed ? 'opacity-60' : ''}`}>
+    <ul id="failures" tabIndex={-1} aria-label="Failing workloads" aria-busy={busy || undefined} className={`flex flex-col gap-3 transition-opacity focus:outline-none ${dimmed ? 'opacity-60' : ''}`}>
       {groups.map((group) => (
         <WorkloadCard key={group.key} context={context} group={group} />
       ))}

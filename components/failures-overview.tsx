@@ -1,10 +1,11 @@
 'use client';
 
 import { useRouter, useSearchParams } from 'next/navigation';
-import { memo, useDeferredValue, useMemo, useState } from 'react';
+import { memo, use, useDeferredValue, useMemo, useState } from 'react';
 import { groupIncidents, type Incident } from '@/lib/incidents';
 import { byImpact, countVerdicts, filterFailures, groupByWorkload, overviewHref, parseOverviewFilters, reuseUnchanged, type OverviewFilters, type VerdictCount, type WorkloadFailures } from '@/lib/overview';
 import type { PullFailure } from '@/lib/api/types';
+import type { FirstScreen } from '@/lib/first-screen';
 import { useLiveFailures } from '@/lib/queries/live-failures';
 import { ClockProvider } from './clock';
 import { ALL_CONTEXTS, ContextSwitcher } from './context-switcher';
@@ -22,8 +23,12 @@ import { useMediaQuery } from './use-media-query';
 import { VerdictFilterChips } from './verdict-filter-chips';
 import { WarningsList } from './warnings-list';
 
-/** The overview of one context: filters from the URL, the failures table, and how fresh it is. */
-export function FailuresOverview({ context }: { context: string }) {
+/**
+ * The overview of one context: filters from the URL, the failures table, and how fresh it is. Until the stream's
+ * first answer, the rows are the server's first screen (`firstScreen`, rendered into the page's HTML) when it was
+ * picked for the filters in view.
+ */
+export function FailuresOverview({ context, firstScreen }: { context: string; firstScreen: Promise<FirstScreen | null> }) {
   const router = useRouter();
   const fromUrl = parseOverviewFilters(useSearchParams());
   // What is typed is the page's own state, ahead of the URL (Next applies a replaced URL in a transition): the
@@ -42,6 +47,10 @@ export function FailuresOverview({ context }: { context: string }) {
   const shown = useMemo(() => filterFailures(textFiltered, { q: '', verdict }), [textFiltered, verdict]);
   const counts = useEqualCounts(useMemo(() => countVerdicts(textFiltered), [textFiltered]));
   const namespaces = useMemo(() => [...new Set((items ?? []).map((item) => item.namespace))], [items]);
+  // The server's first screen stands for the rows until the stream's first answer is drawn. Read only until then:
+  // the page's HTML waits for it, a page already live never does.
+  const screen = items ? null : shownFirst(use(firstScreen), filters);
+  const failing = failures.data?.items.length ?? 0;
 
   // Filters within a context only rewrite the query string: no server round trip, history stays short.
   const setFilters = (next: Partial<OverviewFilters>) => {
@@ -79,45 +88,61 @@ export function FailuresOverview({ context }: { context: string }) {
         <TextFilter value={filters.q} onChange={(q) => setFilters({ q })} />
       </div>
 
-      {failures.isPending && <OverviewSkeleton />}
+      {failures.isPending && !screen && <OverviewSkeleton />}
       {failures.isError && !failures.data && (
         <QueryError title={`The failures in ${context} could not be read`} error={failures.error} onRetry={() => failures.refetch()} />
       )}
-      {failures.data && (
-        <>
-          <WarningsList warnings={failures.data.warnings} />
-          {failures.data.items.length === 0 ? (
-            <EmptyState title={`No pull failures in ${context}`} tone="good">
-              Every container {filters.namespace ? `in namespace ${filters.namespace} ` : ''}has its image. This page checks again every few seconds.
-            </EmptyState>
-          ) : (
-            <>
-              <VerdictFilterChips counts={counts} total={textFiltered.length} active={filters.verdict} onSelect={(verdict) => setFilters({ verdict })} />
-              {!items ? (
-                // The first answer has arrived, its rows are being drawn in the deferred render.
-                <OverviewSkeleton />
-              ) : shown.length === 0 ? (
-                <EmptyState title="No failures match these filters">
-                  {failures.data.items.length} failing containers are hidden by the filters.{' '}
-                  <button type="button" onClick={() => setFilters({ q: '', verdict: null })} className="font-medium text-sky-700 underline dark:text-sky-400">
-                    Clear the filters
-                  </button>
-                </EmptyState>
-              ) : (
-                <FailuresList context={context} items={shown} dimmed={failures.isPlaceholderData} />
-              )}
-              <p className="text-xs text-slate-500 dark:text-slate-400">
-                Dashed parts of an image were not written in the pod spec: the kubelet implied them.
-              </p>
-            </>
-          )}
-        </>
+      {failures.data && <WarningsList warnings={failures.data.warnings} />}
+      {failures.data && failing === 0 && (
+        <EmptyState title={`No pull failures in ${context}`} tone="good">
+          Every container {filters.namespace ? `in namespace ${filters.namespace} ` : ''}has its image. This page checks again every few seconds.
+        </EmptyState>
+      )}
+      {failing > 0 && <VerdictFilterChips counts={counts} total={textFiltered.length} active={filters.verdict} onSelect={(verdict) => setFilters({ verdict })} />}
+      {screen && <FirstScreenNote screen={screen} />}
+      {/* One place for the rows, first screen or live, so the rows the live answer keeps stay the same elements. */}
+      {screen ? (
+        <FailuresList context={context} items={screen.items} dimmed={false} busy />
+      ) : failing === 0 ? null : !items ? (
+        // The first answer has arrived, its rows are being drawn in the deferred render.
+        <OverviewSkeleton />
+      ) : shown.length === 0 ? (
+        <EmptyState title="No failures match these filters">
+          {failing} failing containers are hidden by the filters.{' '}
+          <button type="button" onClick={() => setFilters({ q: '', verdict: null })} className="font-medium text-sky-700 underline dark:text-sky-400">
+            Clear the filters
+          </button>
+        </EmptyState>
+      ) : (
+        <FailuresList context={context} items={shown} dimmed={failures.isPlaceholderData} busy={false} />
+      )}
+      {(screen || failing > 0) && (
+        <p className="text-xs text-slate-500 dark:text-slate-400">Dashed parts of an image were not written in the pod spec: the kubelet implied them.</p>
       )}
     </div>
   );
 }
 
 const NO_ITEMS: PullFailure[] = [];
+
+/** The first screen when it was picked for the filters in view; a page that changed them waits for the stream. */
+function shownFirst(screen: FirstScreen | null, filters: OverviewFilters): FirstScreen | null {
+  if (!screen) return null;
+  const { namespace, q, verdict } = screen.filters;
+  return namespace === filters.namespace && q === filters.q && verdict === filters.verdict ? screen : null;
+}
+
+/** Says the rows are the server's first screen, until the live view brings them all. */
+function FirstScreenNote({ screen }: { screen: FirstScreen }) {
+  const { items, total } = screen;
+  return (
+    <p role="status" className="text-sm text-slate-600 dark:text-slate-400">
+      {items.length < total
+        ? `The ${items.length} most urgent of ${total} failing containers; the rest come with the live view.`
+        : `${total} failing ${total === 1 ? 'container' : 'containers'} as the server last saw them; the live view is connecting.`}
+    </p>
+  );
+}
 
 /** The rows' incidents, grouped in a render of their own: React can yield between it and the table's. */
 const OverviewIncidents = memo(function OverviewIncidents({ context, items, now }: { context: string; items: PullFailure[]; now: number }) {
@@ -129,15 +154,15 @@ const OverviewIncidents = memo(function OverviewIncidents({ context, items, now 
  * The table on wide screens, cards below: only one is mounted (the server renders the table). Relative times
  * tick in a clock of their own, so the memoized rows re-render only when their item changes.
  */
-const FailuresList = memo(function FailuresList({ context, items, dimmed }: { context: string; items: PullFailure[]; dimmed: boolean }) {
+const FailuresList = memo(function FailuresList({ context, items, dimmed, busy }: { context: string; items: PullFailure[]; dimmed: boolean; busy: boolean }) {
   const wide = useMediaQuery('(min-width: 1024px)', true);
   const groups = useStableGroups(items);
   return (
     <ClockProvider>
       {wide ? (
-        <FailuresTable context={context} groups={groups} rowCount={items.length} dimmed={dimmed} />
+        <FailuresTable context={context} groups={groups} rowCount={items.length} dimmed={dimmed} busy={busy} />
       ) : (
-        <FailureCards context={context} groups={groups} dimmed={dimmed} />
+        <FailureCards context={context} groups={groups} dimmed={dimmed} busy={busy} />
       )}
     </ClockProvider>
   );

@@ -15,12 +15,16 @@ const COLUMNS = [
   { name: 'Action', width: 'w-[7%]', hidden: true },
 ];
 
-/** Every failing container, grouped under its workload, most urgent first. Long values wrap: nothing scrolls sideways. */
-export function FailuresTable({ context, groups, rowCount, dimmed }: { context: string; groups: WorkloadFailures[]; rowCount: number; dimmed: boolean }) {
+/**
+ * Every failing container, grouped under its workload, most urgent first. Long values wrap: nothing scrolls
+ * sideways. `busy` while the rows are the server's first screen and more are on their way.
+ */
+export function FailuresTable({ context, groups, rowCount, dimmed, busy }: { context: string; groups: WorkloadFailures[]; rowCount: number; dimmed: boolean; busy: boolean }) {
   return (
     <div
       id="failures"
       tabIndex={-1}
+      aria-busy={busy || undefined}
       className={`scroll-mt-4 rounded-xl border border-slate-200 bg-white shadow-sm transition-opacity focus:outline-none dark:border-slate-800 dark:bg-slate-900 ${dimmed ? 'opacity-60' : ''}`}
     >
       <table className="w-full table-fixed border-collapse text-left text-sm">

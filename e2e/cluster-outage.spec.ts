@@ -39,6 +39,8 @@ test('an unreachable cluster keeps the last data, says so, and recovers by itsel
   await page.goto(`${base}/contexts/sim-admin?namespace=default`);
   const podLink = workloadGroup(page, 'default', 'nginx-david').getByRole('link', { name: 'nginx', exact: true });
   await expect(podLink).toBeVisible({ timeout: SETTLE_TIMEOUT });
+  // The row may be the server's first screen: the page keeps what its stream brought.
+  await expect(page.getByRole('status', { name: 'Live updates' })).toHaveText('live', { timeout: SETTLE_TIMEOUT });
   const podBefore = await podLink.getAttribute('href');
 
   // Killed outright, as a crash or a lost VPN leaves it: the port refuses connections.

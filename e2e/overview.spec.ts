@@ -36,6 +36,27 @@ test.describe('overview', () => {
     });
   }
 
+  test("the first screen of rows is in the server's HTML: shown while the failures API is held back, then the live view", async ({ page }) => {
+    // Every failures request, the stream's too, is left unanswered.
+    await page.route(/\/api\/contexts\/[^/]+\/failures/, () => undefined);
+    const group = workloadGroup(page, 'default', 'nginx-david');
+    // The server waits a moment for its answer and sends the page without rows when it is not there yet (a cold
+    // cache): the answer it went on computing is there for the next load.
+    await expect(async () => {
+      await page.goto('/contexts/sim-admin?namespace=default');
+      await expect(group.getByRole('link', { name: 'nginx', exact: true })).toBeVisible({ timeout: 5_000 });
+    }).toPass({ timeout: SETTLE_TIMEOUT });
+    await expect(page.locator('#failures')).toHaveAttribute('aria-busy', 'true');
+    await expect(page.getByRole('status').filter({ hasText: /failing containers? as the server last saw them; the live view is connecting\.$/ })).toBeVisible();
+    await expect(page.getByRole('group', { name: 'Filter by verdict' })).toHaveCount(0);
+
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
+    await openOverview(page, 'sim-admin', '?namespace=default');
+    await expect(page.getByRole('status').filter({ hasText: 'as the server last saw them' })).toHaveCount(0);
+    await expect(page.getByRole('group', { name: 'Filter by verdict' })).toBeVisible();
+    await expect(group.getByRole('link', { name: 'nginx', exact: true })).toBeVisible();
+  });
+
   test('workloads come most urgent first: unavailable replicas, then the longest failing', async ({ page, request }) => {
     await openOverview(page);
     await expect(async () => {

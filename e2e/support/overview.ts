@@ -11,12 +11,14 @@ export function workloadGroup(page: Page, namespace: string, name: string): Loca
 export async function openOverview(page: Page, context = 'sim-admin', query = ''): Promise<void> {
   await page.goto(`/contexts/${context}${query}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Image pull failures' })).toBeVisible();
-  // The table (cards on a phone) or the empty state: each means the first answer arrived.
+  // The table (cards on a phone) or the empty state, once no longer busy: the stream's first answer arrived (until
+  // then the rows are the server's first screen).
   const loaded = page
     .getByRole('table')
     .or(page.getByRole('list', { name: 'Failing workloads' }))
     .or(page.getByRole('region', { name: /^No pull failures in / }));
   await expect(loaded).toBeVisible({ timeout: SETTLE_TIMEOUT });
+  await expect(page.locator('#failures[aria-busy="true"]')).toHaveCount(0, { timeout: SETTLE_TIMEOUT });
 }
 
 /** Screenshots for people to look at after a run, under the run's output folder. */

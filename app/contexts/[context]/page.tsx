@@ -2,8 +2,7 @@ import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { FailuresOverview } from '@/components/failures-overview';
 import { OverviewSkeleton } from '@/components/skeletons';
-import { failuresQuery } from '@/lib/api/validation';
-import { cacheRegistry } from '@/lib/kube/cache';
+import { firstScreenFor } from '@/lib/kube/cache/first-screen';
 import { parseOverviewFilters } from '@/lib/overview';
 
 type Params = Promise<{ context: string }>;
@@ -14,35 +13,18 @@ export async function generateMetadata({ params }: { params: Params }): Promise<
 }
 
 /**
- * /contexts/{context}?namespace=&q=&verdict=: the overview; the filters are read on the client from the URL.
+ * /contexts/{context}?namespace=&q=&verdict=: the overview. Its first screen of rows comes in the page's HTML,
+ * streamed once the failures feed has it; the rest, and every change, come over the page's stream.
  * Next hands the params over decoded already: decoding again would turn `%25zz` into a URIError.
  */
 export default async function ContextOverviewPage({ params, searchParams }: { params: Params; searchParams: SearchParams }) {
   const { context } = await params;
-  const { namespace } = parseOverviewFilters(new URLSearchParams(single(await searchParams)));
-  startFailuresFeed(context, namespace);
+  const filters = parseOverviewFilters(new URLSearchParams(single(await searchParams)));
   return (
     <Suspense fallback={<OverviewSkeleton />}>
-      <FailuresOverview context={context} />
+      <FailuresOverview context={context} firstScreen={firstScreenFor(context, filters)} />
     </Suspense>
   );
-}
-
-/**
- * Starts computing the answer the page's stream opens with while the browser loads the page's code: at
- * thousands of rows that answer takes as long as the page's scripts, and after hydration it would come on top.
- * The feed keeps it for the stream that connects moments later. Errors are the stream's to report.
- */
-function startFailuresFeed(context: string, namespace: string | null): void {
-  const query = failuresQuery.safeParse({ namespace });
-  if (!query.success) return;
-  cacheRegistry()
-    .feed(context, query.data.namespace)
-    .attach(() => undefined, null)
-    .then(
-      (detach) => detach(),
-      () => undefined,
-    );
 }
 
 function single(query: Record<string, string | string[] | undefined>): Record<string, string> {
