@@ -33,9 +33,12 @@ export async function measureBrowser(root, { rows, loads, updates, directory }, 
   try {
     const url = `${app.base}/contexts/${encodeURIComponent(app.context)}`;
     const navigation = [];
+    const allRowsLive = [];
     for (let load = 0; load < loads; load += 1) {
       const context = await browser.newContext({ viewport: VIEWPORT });
-      navigation.push(await timeNavigation(context, url, rows));
+      const times = await timeNavigation(context, url, rows);
+      navigation.push(times.firstRow);
+      allRowsLive.push(times.allRows);
       await context.close();
     }
     const context = await browser.newContext({ viewport: VIEWPORT });
@@ -49,7 +52,7 @@ export async function measureBrowser(root, { rows, loads, updates, directory }, 
       updateTasks.push(await longestTaskDuring(page, rows, () => cluster(['delete', 'pod', EXTRA_POD.metadata.name, '-n', EXTRA_NAMESPACE, '--wait=false', '--ignore-not-found'])));
     }
     await context.close();
-    return { rows, navigation, domNodes, updateTasks };
+    return { rows, navigation, allRowsLive, domNodes, updateTasks };
   } finally {
     await browser.close();
     await release(app);
@@ -74,14 +77,17 @@ async function warm(app, rows) {
   }
 }
 
-/** Milliseconds from the start of the navigation (the page's time origin) to its first rendered row. */
+/**
+ * Milliseconds from the start of the navigation (the page's time origin) to its first rendered row (the server's
+ * first screen, when it had one), and to every row counted from the stream's answer.
+ */
 async function timeNavigation(context, url, rows) {
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'commit' });
   const rendered = await page.waitForFunction((selector) => document.querySelector(selector) && performance.now(), FIRST_ROW, { timeout: 120_000 });
-  const ms = await rendered.jsonValue();
+  const firstRow = await rendered.jsonValue();
   await allRows(page, rows);
-  return ms;
+  return { firstRow, allRows: await page.evaluate(() => performance.now()) };
 }
 
 /** The page, opened with an observer that records its long tasks (over 50 ms) from its first script on. */

@@ -23,7 +23,10 @@ export interface ServiceFigures {
 }
 export interface BrowserFigures {
   rows: number;
+  /** From navigation start to the first rendered row, in ms. */
   navigation: number[];
+  /** From navigation start to every row counted from the stream's answer, in ms; absent in runs before it was measured. */
+  allRowsLive?: number[];
   domNodes: number;
   updateTasks: number[];
 }

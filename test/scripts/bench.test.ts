@@ -89,6 +89,7 @@ describe('npm run bench -- --quick', () => {
       new RegExp(String.raw`^  idle drop \(after ${ms} s unused\): ${ms} MB at rest without a cache, ${ms} MB with a fresh cache, ${ms} MB ${ms} s after it was dropped$`),
       new RegExp(String.raw`^demo scenario: change to page, 2 changes: p50 ${ms} ms, p95 ${ms} ms$`),
       new RegExp(String.raw`^  navigation to rendered rows, 1 load: min ${ms} ms, median ${ms} ms$`),
+      new RegExp(String.raw`^  navigation to every row from the stream: min ${ms} ms, median ${ms} ms$`),
       new RegExp(String.raw`^  DOM nodes with every row loaded: \d+$`),
       new RegExp(String.raw`^  longest task while a pushed change is applied, 2 changes: ${ms} ms \(each: ${ms}, ${ms}\)$`),
     ]) {
