@@ -25,8 +25,8 @@ export interface BrowserFigures {
   rows: number;
   /** From navigation start to the first rendered row, in ms. */
   navigation: number[];
-  /** From navigation start to every row counted from the stream's answer, in ms; absent in runs before it was measured. */
-  allRowsLive?: number[];
+  /** From navigation start to every row counted from the stream's answer, in ms. */
+  allRowsLive: number[];
   domNodes: number;
   updateTasks: number[];
 }
