@@ -1,3 +1,5 @@
+import { boundedMemo } from './bounded-memo';
+
 export type PullFailureCause =
   | 'unauthorized'
   | 'not-found'
@@ -246,13 +248,14 @@ const TEXT_RULES: readonly Rule[] = [
   ['not-found', [/\bnot found\b/, /\bmanifest unknown\b/, /\bname unknown\b/, /\bdoes not exist\b/]],
 ];
 
-function causeFromText(message: string): PullFailureCause | null {
+/** Remembered per message: a kubelet retrying a pull repeats its words, and every answer reads them again. */
+const causeFromText = boundedMemo((message: string): PullFailureCause | null => {
   const text = maskUserText(message);
   for (const [cause, patterns] of TEXT_RULES) {
     if (patterns.some((pattern) => pattern.test(text))) return cause;
   }
   return null;
-}
+}, 2048);
 
 /**
  * The gRPC status the runtime answered with, for messages whose words were cut short (dashboards and

@@ -1,6 +1,7 @@
 // The kubelet's keyring (pkg/credentialprovider/keyring.go, BasicDockerKeyring.Add and Lookup): config keys
 // become index keys, and an image's registry and repository is compared with each as Go compares URLs, as UTF-8
 // byte strings through url.Parse, net.SplitHostPort and filepath.Match.
+import { boundedMemo } from '../bounded-memo';
 import { fromByteString, toByteString } from '../go/bytes';
 import { matchPattern } from '../go/filepath';
 import { goQuoteBytes, parseHttpUrl, splitHostPort } from '../go/url';
@@ -60,10 +61,10 @@ export function indexKeyOf(configKey: string): { indexKey: string | null; ignore
 }
 
 export interface SchemelessUrl {
-  host: string;
-  labels: string[];
-  port: string;
-  path: string;
+  readonly host: string;
+  readonly labels: readonly string[];
+  readonly port: string;
+  readonly path: string;
 }
 
 export type UrlComparison =
@@ -91,14 +92,17 @@ export function compareUrls(indexKey: string, image: string): UrlComparison {
   return { outcome: 'match', key: k };
 }
 
-/** ParseSchemelessURL followed by SplitURL. */
-function parseSchemelessUrl(text: string): { ok: true; url: SchemelessUrl } | { ok: false; error: string } {
+/**
+ * ParseSchemelessURL followed by SplitURL. Remembered: every failing container's image is compared with every
+ * credential provider's patterns on each answer, and the same few strings were parsed thousands of times.
+ */
+const parseSchemelessUrl = boundedMemo((text: string): { ok: true; url: SchemelessUrl } | { ok: false; error: string } => {
   const parsed = parseHttpUrl(`https://${text}`);
   if (!parsed.ok) return parsed;
   const split = splitHostPort(parsed.host);
   const [hostname, port] = split ?? [parsed.host, ''];
-  return { ok: true, url: { host: parsed.host, labels: hostname.split('.'), port, path: parsed.path } };
-}
+  return { ok: true, url: Object.freeze({ host: parsed.host, labels: Object.freeze(hostname.split('.')), port, path: parsed.path }) };
+}, 4096);
 
 /** isDefaultRegistryMatch: images that Docker Hub serves when no registry is written. */
 export function isDefaultRegistryMatch(image: string): boolean {
