@@ -20,10 +20,15 @@ export type UnverifiedFailure = Omit<PullFailure, 'verification'>;
 export function failureItems(pods: V1Pod[], warned: Map<string, CoreV1Event>, reads: Map<string, NamespaceReads>): UnverifiedFailure[] {
   const failing = failingPods(pods, warned);
   const totals = workloadTotals(pods, failing, reads);
+  const eventsByPod = new Map<NamespaceReads, Map<string, CoreV1Event[]>>();
   const items = [...failing].flatMap(([pod, waits]) => {
     const read = reads.get(pod.metadata?.namespace ?? '');
     if (!read) return [];
-    return waits.map((wait) => pullFailure(pod, wait, read, totals));
+    // Each container's evidence is its pod's events: indexed once a namespace, not scanned whole per container.
+    let index = eventsByPod.get(read);
+    if (!index) eventsByPod.set(read, (index = byInvolvedPod(read.events ?? [])));
+    const events = index.get(pod.metadata?.name ?? '') ?? [];
+    return waits.map((wait) => pullFailure(pod, wait, read, events, totals));
   });
   return items.sort(byLocation);
 }
@@ -55,10 +60,12 @@ export function byLocation(a: UnverifiedFailure, b: UnverifiedFailure): number {
   return a.namespace.localeCompare(b.namespace) || a.pod.localeCompare(b.pod);
 }
 
+/** `events` are the pod's own. */
 function pullFailure(
   pod: V1Pod,
   wait: PullWait,
   read: NamespaceReads,
+  events: CoreV1Event[],
   totals: Map<string, { failing: number; total: number }>,
 ): UnverifiedFailure {
   const namespace = pod.metadata?.namespace ?? '';
@@ -71,7 +78,7 @@ function pullFailure(
       imageInput: wait.image,
       reason: wait.reason,
       message: wait.message,
-      eventMessage: latestPullError(read.events ?? [], name, { name: wait.container, containerType: wait.containerType, image: wait.image }),
+      eventMessage: latestPullError(events, name, { name: wait.container, containerType: wait.containerType, image: wait.image }),
       pod: debugTarget(pod),
       pullPolicy: wait.pullPolicy,
       node: read.nodes?.get(pod.spec?.nodeName ?? '') ?? null,
@@ -94,7 +101,7 @@ function pullFailure(
     workload,
     workloadPods: totals.get(workloadKey(namespace, workload, name)) ?? { failing: 1, total: 1 },
     podCreated: isoTime(pod.metadata?.creationTimestamp) ?? '',
-    failingSince: firstPullFailure(read.events ?? [], name, wait.container, wait.reason === MISSING_PULL_SECRET_EVENT),
+    failingSince: firstPullFailure(events, name, wait.container, wait.reason === MISSING_PULL_SECRET_EVENT),
     pullSecrets: finding.credentials.state,
   };
 }
@@ -123,6 +130,17 @@ function isPullFailureEvent(event: CoreV1Event, container: string, missingSecret
   if (containerOfFieldPath(event.involvedObject.fieldPath) !== container) return false;
   if (event.reason === 'InspectFailed' || event.reason === 'ErrImageNeverPull') return true;
   return (event.reason === 'Failed' || event.reason === 'BackOff') && PULL_FAILURE_MESSAGE.test(event.message ?? '');
+}
+
+function byInvolvedPod(events: CoreV1Event[]): Map<string, CoreV1Event[]> {
+  const byPod = new Map<string, CoreV1Event[]>();
+  for (const event of events) {
+    const pod = event.involvedObject.name ?? '';
+    const held = byPod.get(pod);
+    if (held) held.push(event);
+    else byPod.set(pod, [event]);
+  }
+  return byPod;
 }
 
 /** A warned pod that shows no pull wait: each of its containers pulls without the secret it was meant to have. */
