@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiWarning, FailuresResponse, LiveState, PullFailure } from './api/types';
-import { applyStreamMessage, diffAnswers, failureId, type FailuresStreamMessage } from './failures-stream';
+import { applyStreamMessage, diffAnswers, failureId, sameJson, type FailuresStreamMessage } from './failures-stream';
 import { parseImageRef } from './image-ref';
 
 /** A failing container; `message` stands for whatever a refresh can change about it. */
@@ -130,5 +130,52 @@ describe('the stream, property', () => {
         }
       }),
     );
+  });
+});
+
+/** JSON with every object's keys sorted: two values serialize alike in some key order when these are equal. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, held: unknown) =>
+    held && typeof held === 'object' && !Array.isArray(held) ? Object.fromEntries(Object.entries(held).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : held,
+  );
+}
+
+function reversedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(reversedKeys);
+  if (!value || typeof value !== 'object') return value;
+  return Object.fromEntries(Object.entries(value).reverse().map(([key, held]) => [key, reversedKeys(held)]));
+}
+
+describe('sameJson', () => {
+  const small = fc.jsonValue({ maxDepth: 3 });
+
+  it('says two values are the same exactly when they serialize alike, keys in any order', () => {
+    fc.assert(
+      fc.property(small, small, (a, b) => {
+        expect(sameJson(a, b)).toBe(canonical(a) === canonical(b));
+      }),
+    );
+    fc.assert(
+      fc.property(small, (a) => {
+        expect(sameJson(a, reversedKeys(a))).toBe(true);
+      }),
+    );
+  });
+
+  it('tells apart values that differ in one leaf, one key or one element', () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), small, { minKeys: 1 }), fc.string(), (object, key) => {
+        expect(sameJson(object, { ...object, [key]: ['changed'] })).toBe(false);
+        expect(sameJson([object], [object, object])).toBe(false);
+        expect(sameJson({ ...object, [`${key}?`]: 1 }, { ...object, [`${key}!`]: 1 })).toBe(false);
+      }),
+    );
+  });
+
+  it('leaves out a property holding undefined, as JSON does', () => {
+    expect(sameJson({ a: 1, b: undefined }, { a: 1 })).toBe(true);
+    expect(sameJson({ a: 1 }, { a: 1, b: undefined })).toBe(true);
+    expect(sameJson([undefined], [null])).toBe(true);
+    expect(sameJson({ a: null }, { a: undefined })).toBe(false);
   });
 });
