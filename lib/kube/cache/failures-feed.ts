@@ -18,6 +18,14 @@ export type FeedListener = (event: FeedEvent) => void;
 const HISTORY = 64;
 /** Changes closer together than this are sent as one message: a rollout changes many pods at once. */
 const BATCH_MS = 50;
+/**
+ * After a recomputation the feed rests this many times as long as it took before the next. Where thousands of
+ * failing pods retry, changes never stop: a feed recomputing back to back held a core (0.6 s an answer at 2,000
+ * failing rows) and every request the server had in flight waited on it, a page's HTML up to a second. At most
+ * REST_MAX_MS: a recomputation that waited on a registry's answer took long without working.
+ */
+const REST_FACTOR = 2;
+const REST_MAX_MS = 1_000;
 /** How often the feed checks for an outage, and reads again when the context cannot be watched. */
 export const FEED_TICK_MS = 5_000;
 /** A feed outlives its last stream this long, so a page that reconnects at once resumes rather than starts over. */
@@ -44,6 +52,8 @@ export class FailuresFeed {
   /** A change came while no stream listened: not computed then, but before the next stream attaches. */
   private behind = false;
   private batch: NodeJS.Timeout | null = null;
+  /** performance.now() before which the next recomputation waits: REST_FACTOR times the last one. */
+  private restUntil = 0;
   private idle: NodeJS.Timeout | null = null;
 
   constructor(
@@ -136,10 +146,15 @@ export class FailuresFeed {
       this.behind = true;
       return;
     }
-    this.batch ??= setTimeout(() => {
-      this.batch = null;
-      void this.refresh();
-    }, BATCH_MS);
+    this.batch ??= setTimeout(
+      () => {
+        this.batch = null;
+        // The page that asked for its first screen and left before its stream came.
+        if (this.listeners.size === 0) this.behind = true;
+        else void this.refresh();
+      },
+      Math.max(BATCH_MS, this.restUntil - performance.now()),
+    );
   }
 
   /** One recomputation at a time; a change during one asks for another after it. */
@@ -149,7 +164,10 @@ export class FailuresFeed {
       this.again = true;
       return this.pending;
     }
+    const started = performance.now();
     this.pending = this.recompute().finally(() => {
+      const ended = performance.now();
+      this.restUntil = ended + Math.min(REST_MAX_MS, REST_FACTOR * (ended - started));
       this.pending = null;
       if (this.again) {
         this.again = false;
