@@ -17,6 +17,8 @@ export interface Clock {
 /** A context's cache is dropped this long after its last use (PULLFIX_CACHE_IDLE_MS), its watches closed. */
 const DEFAULT_IDLE_MS = 10 * 60_000;
 const SWEEP_INTERVAL_MS = 30_000;
+/** After a cache is dropped, the collection that finds the server quiet (see collectGarbage). */
+const QUIET_COLLECTION_MS = 5_000;
 /** A shared answer is made again after this long even when the cache did not change: its verifications ripen. */
 const SHARED_ANSWER_MS = 2_000;
 /**
@@ -228,10 +230,15 @@ export function cacheRegistry(): CacheRegistry {
 
 /**
  * A dropped cache is garbage that an idle server would keep: with nothing allocating, no collection runs, and
- * each cache started and dropped again left its memory on top of the last (158, 211, 248 MB at 10,000 pods). One
- * full collection after a drop (about 45 ms there) brings the server back to the same rest each time. `gc` exists
- * when the server runs with --expose-gc, as scripts/serve.mjs starts it; elsewhere this does nothing.
+ * each cache started and dropped again left its memory on top of the last (158, 211, 248 MB at 10,000 pods). A
+ * full collection after a drop (about 45 ms there) frees it. A second one, once the server has been quiet for a
+ * while, gives back the young generation too: V8 shrinks it (32 MB after a busy spell) only in a collection made
+ * while little is allocated, and without it the rest after a drop was 160 or 200 MB by chance. `gc` exists when
+ * the server runs with --expose-gc, as scripts/serve.mjs starts it; elsewhere this does nothing.
  */
 function collectGarbage(): void {
-  (globalThis as { gc?: () => void }).gc?.();
+  const { gc } = globalThis as { gc?: () => void };
+  if (!gc) return;
+  gc();
+  setTimeout(gc, QUIET_COLLECTION_MS).unref();
 }
