@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { planServe, signInAddress } from './serve-plan.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,10 +34,14 @@ function main() {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 128 + os.constants.signals[signal] : 1)));
 }
 
-/** --expose-gc lets the live cache collect what a dropped context leaves (lib/kube/cache/index.ts). */
+/**
+ * --expose-gc lets the live cache collect what a dropped context leaves (lib/kube/cache/index.ts); the preloaded
+ * peer-stamp.mjs stamps each request with its client's address before the server listens (the token gate reads it).
+ */
 function serverCommand(plan) {
+  const flags = ['--expose-gc', '--import', pathToFileURL(path.join(root, 'scripts', 'peer-stamp.mjs')).href];
   const standalone = path.join(root, 'server.js');
-  if (existsSync(standalone)) return ['--expose-gc', standalone];
+  if (existsSync(standalone)) return [...flags, standalone];
   const next = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
-  return ['--expose-gc', next, 'start', '--hostname', plan.host, '--port', String(plan.port)];
+  return [...flags, next, 'start', '--hostname', plan.host, '--port', String(plan.port)];
 }

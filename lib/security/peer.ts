@@ -18,6 +18,11 @@ export function installPeerKey(key: string): void {
   (globalThis as KeyHolder)[KEY_SLOT] = key;
 }
 
+/** Whether requests are stamped already: by scripts/peer-stamp.mjs, preloaded before the server listened. */
+export function peerKeyInstalled(): boolean {
+  return Boolean((globalThis as KeyHolder)[KEY_SLOT]);
+}
+
 /** The stamp the instrumentation writes over whatever the client sent; null when no key is installed. */
 export function peerStamp(remoteAddress: string | undefined): string | null {
   const key = (globalThis as KeyHolder)[KEY_SLOT];
