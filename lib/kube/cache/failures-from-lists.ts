@@ -50,8 +50,7 @@ export class IncrementalFailures {
 
   answer(lists: ClusterLists, namespace: string | null): FailuresAnswer {
     this.forgetChanged();
-    const parts = namesOf(lists, namespace).map((name) => this.part(lists, name).answer);
-    return joinAnswers(parts, lists, namespace, this.context);
+    return this.joined(lists, namespace);
   }
 
   /**
@@ -72,6 +71,11 @@ export class IncrementalFailures {
       sliceStarted = performance.now();
     }
     // Only a namespace that appeared meanwhile is computed here; the others have their part.
+    return this.joined(lists, namespace);
+  }
+
+  /** The parts held for the query's namespaces, computing those missing, joined into one answer. */
+  private joined(lists: ClusterLists, namespace: string | null): FailuresAnswer {
     return joinAnswers(
       namesOf(lists, namespace).map((name) => this.part(lists, name).answer),
       lists,
