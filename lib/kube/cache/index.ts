@@ -6,6 +6,7 @@ import { listPullFailures, VERIFY_WAIT_MS } from '../failures';
 import { verifyItems } from '../verification/verify-items';
 import { cachedItemCredentials, cachedSecretsElsewhere } from './failures-from-lists';
 import type { ClusterLists } from './cluster-lists';
+import { collectDroppedCache } from './collection';
 import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
 import { FailuresFeed } from './failures-feed';
 import { SharedAnswers } from './shared-answers';
@@ -17,8 +18,6 @@ export interface Clock {
 /** A context's cache is dropped this long after its last use (PULLFIX_CACHE_IDLE_MS), its watches closed. */
 const DEFAULT_IDLE_MS = 10 * 60_000;
 const SWEEP_INTERVAL_MS = 30_000;
-/** After a cache is dropped, the collection that finds the server quiet (see collectGarbage). */
-const QUIET_COLLECTION_MS = 5_000;
 /** A shared answer is made again after this long even when the cache did not change: its verifications ripen. */
 const SHARED_ANSWER_MS = 2_000;
 /**
@@ -221,24 +220,9 @@ export function cacheRegistry(): CacheRegistry {
     const registry = new CacheRegistry({ now: () => Date.now() }, idleMs);
     // A short idle period (the benchmark's) is swept as often, so a cache goes within twice the period.
     setInterval(() => {
-      if (registry.sweep() > 0) collectGarbage();
+      if (registry.sweep() > 0) collectDroppedCache();
     }, Math.min(SWEEP_INTERVAL_MS, idleMs)).unref();
     holder[SHARED] = registry;
   }
   return holder[SHARED];
-}
-
-/**
- * A dropped cache is garbage that an idle server would keep: with nothing allocating, no collection runs, and
- * each cache started and dropped again left its memory on top of the last (158, 211, 248 MB at 10,000 pods). A
- * full collection after a drop (about 45 ms there) frees it. A second one, once the server has been quiet for a
- * while, gives back the young generation too: V8 shrinks it (32 MB after a busy spell) only in a collection made
- * while little is allocated, and without it the rest after a drop was 160 or 200 MB by chance. `gc` exists when
- * the server runs with --expose-gc, as scripts/serve.mjs starts it; elsewhere this does nothing.
- */
-function collectGarbage(): void {
-  const { gc } = globalThis as { gc?: () => void };
-  if (!gc) return;
-  gc();
-  setTimeout(gc, QUIET_COLLECTION_MS).unref();
 }
