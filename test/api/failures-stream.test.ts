@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { NextRequest } from 'next/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { proxy } from '../../proxy';
@@ -141,6 +142,28 @@ describe('GET /api/contexts/{context}/failures/stream', () => {
     await waitUntil(() => late.events.some((event) => event.event === 'changes'), { what: 'the catch-up' });
     expect(held(late.events)?.items.map((item) => item.pod)).not.toContain(failing[0]);
     late.hangUp();
+  });
+
+  it('sends a page nothing that was read with credentials the kubeconfig no longer gives', async () => {
+    const first = await openStream(ADMIN.name, { query: '?namespace=shop' });
+    await waitUntil(() => first.events[0], { what: 'the snapshot' });
+    first.hangUp();
+    const original = readFileSync(cluster.kubeconfig, 'utf8');
+    // The context keeps its name and now signs in with a token the cluster refuses, while the feed still holds
+    // what the old one read.
+    writeFileSync(cluster.kubeconfig, original.replaceAll(ADMIN.token, STRANGER.token));
+    reloadKubeConfig();
+    try {
+      const late = await openStream(ADMIN.name, { query: '?namespace=shop' });
+      expect(late.response.status).toBe(401);
+      expect(late.events).toEqual([]);
+    } finally {
+      writeFileSync(cluster.kubeconfig, original);
+      reloadKubeConfig();
+    }
+    const again = await openStream(ADMIN.name, { query: '?namespace=shop' });
+    expect(await waitUntil(() => again.events[0], { what: 'a snapshot with the credentials restored' })).toMatchObject({ event: 'snapshot' });
+    again.hangUp();
   });
 
   it('answers errors before the first event in the one JSON error shape', async () => {

@@ -74,6 +74,7 @@ export class FailuresFeed {
   async attach(listener: FeedListener, lastEventId: string | null): Promise<() => void> {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
+    if (this.last && this.heldFromReplacedCache()) this.forget();
     if (!this.last) await this.refresh();
     if (!this.last) {
       if (this.listeners.size === 0) this.close();
@@ -108,6 +109,26 @@ export class FailuresFeed {
     this.timer = null;
     this.batch = null;
     this.onIdle();
+  }
+
+  /**
+   * Whether what the feed holds came from a cache that is no longer the context's: a reloaded kubeconfig replaces
+   * it (new credentials, perhaps another identity), and a page must not be shown, even until the catch-up, what the
+   * old credentials could read. A cache dropped for being idle is replaced too, and what it held is as old.
+   */
+  private heldFromReplacedCache(): boolean {
+    try {
+      return this.registry.cacheFor(this.context) !== this.cache;
+    } catch {
+      return true;
+    }
+  }
+
+  /** Drops what the feed holds: the next stream gets a snapshot made now, or the error that stops one. */
+  private forget(): void {
+    this.last = null;
+    this.history = [];
+    this.outage = null;
   }
 
   /** The messages after the listener's last one, when this feed still holds them all; null otherwise. */
