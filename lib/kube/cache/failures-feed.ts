@@ -114,7 +114,7 @@ export class FailuresFeed {
   /**
    * Whether what the feed holds came from a cache that is no longer the context's: a reloaded kubeconfig replaces
    * it (new credentials, perhaps another identity), and a page must not be shown, even until the catch-up, what the
-   * old credentials could read. A cache dropped for being idle is replaced too, and what it held is as old.
+   * old credentials could read.
    */
   private heldFromReplacedCache(): boolean {
     try {
