@@ -35,7 +35,7 @@ function main() {
 }
 
 /**
- * --expose-gc lets the live cache collect what a dropped context leaves (lib/kube/cache/index.ts); the preloaded
+ * --expose-gc lets the live cache collect what a dropped context leaves (lib/kube/cache/collection.ts); the preloaded
  * peer-stamp.mjs stamps each request with its client's address before the server listens (the token gate reads it).
  */
 function serverCommand(plan) {

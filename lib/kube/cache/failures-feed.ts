@@ -74,7 +74,9 @@ export class FailuresFeed {
   async attach(listener: FeedListener, lastEventId: string | null): Promise<() => void> {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
-    if (this.last && this.heldFromReplacedCache()) this.forget();
+    // A reloaded kubeconfig replaces the context's cache (new credentials, perhaps another identity): a page must
+    // not be shown, even until the catch-up, what the old credentials could read.
+    if (this.last && this.currentCache() !== this.cache) this.forget();
     if (!this.last) await this.refresh();
     if (!this.last) {
       if (this.listeners.size === 0) this.close();
@@ -111,16 +113,12 @@ export class FailuresFeed {
     this.onIdle();
   }
 
-  /**
-   * Whether what the feed holds came from a cache that is no longer the context's: a reloaded kubeconfig replaces
-   * it (new credentials, perhaps another identity), and a page must not be shown, even until the catch-up, what the
-   * old credentials could read.
-   */
-  private heldFromReplacedCache(): boolean {
+  /** The context's cache now, started if it was not running; null when the context is gone from the kubeconfig. */
+  private currentCache(): ContextCache | null {
     try {
-      return this.registry.cacheFor(this.context) !== this.cache;
+      return this.registry.cacheFor(this.context);
     } catch {
-      return true;
+      return null;
     }
   }
 
@@ -151,12 +149,8 @@ export class FailuresFeed {
    * as it starts, and reads again when the context cannot be watched.
    */
   private tick(): void {
-    let cache: ContextCache;
-    try {
-      cache = this.registry.cacheFor(this.context);
-    } catch {
-      return;
-    }
+    const cache = this.currentCache();
+    if (!cache) return;
     const outage = cache.outage();
     if (cache !== this.cache || cache.mode === 'read-per-request' || outage?.message !== this.outage?.message) this.scheduleRefresh();
   }
