@@ -60,4 +60,15 @@ describe('failuresQuery', () => {
   it('refuses an invalid namespace', () => {
     expect(failuresQuery.safeParse({ namespace: 'Shop' }).success).toBe(false);
   });
+  it.each([
+    [{}, 'full'],
+    [{ form: null }, 'full'],
+    [{ form: 'full' }, 'full'],
+    [{ form: 'packed' }, 'packed'],
+  ])('%j → form %s', (input, expected) => {
+    expect(failuresQuery.parse(input).form).toBe(expected);
+  });
+  it.each(['', 'Packed', 'compact'])('refuses the form %j', (form) => {
+    expect(failuresQuery.safeParse({ form }).success).toBe(false);
+  });
 });

@@ -60,6 +60,11 @@ export const failuresQuery = z.object({
     .union([z.literal(''), namespaceName])
     .nullish()
     .transform((namespace) => (namespace ? namespace : null)),
+  /** `packed`: the page's form, each shared part once (lib/packed-failures.ts); absent or `full`: whole items. */
+  form: z
+    .enum(['full', 'packed'], { message: "form must be 'full' or 'packed'" })
+    .nullish()
+    .transform((form) => form ?? 'full'),
 });
 
 export const podParams = z.object({ context: contextName, namespace: namespaceName, pod: podName });

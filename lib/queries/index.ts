@@ -5,6 +5,7 @@
  */
 import { keepPreviousData, queryOptions, type QueryClient } from '@tanstack/react-query';
 import type { ContextsResponse, FailuresResponse, PodDiagnosis } from '../api/types';
+import { unpackFailures, type PackedFailures } from '../packed-failures';
 import { getJson } from './fetch';
 import { clusterKeys } from './keys';
 import { apiPaths } from './paths';
@@ -28,7 +29,7 @@ export function contextsQuery() {
 export function failuresQuery(context: string, namespace: string | null) {
   return queryOptions({
     queryKey: clusterKeys.failures(context, namespace),
-    queryFn: ({ signal }) => getJson<FailuresResponse>(apiPaths.failures(context, namespace), signal),
+    queryFn: async ({ signal }) => unpackFailures(await getJson<PackedFailures>(apiPaths.failures(context, namespace), signal)),
     refetchInterval: REFRESH_INTERVAL_MS,
     placeholderData: keepPreviousData,
     structuralSharing: (held, next) => shareUnchangedRows(held as FailuresResponse | undefined, next as FailuresResponse),

@@ -82,8 +82,8 @@ describe('the API paths', () => {
     expect(apiPaths.pod('arn:aws:eks:eu-west-1:1:cluster/prod', 'default', 'web')).toBe(
       '/api/contexts/arn%3Aaws%3Aeks%3Aeu-west-1%3A1%3Acluster%2Fprod/namespaces/default/pods/web',
     );
-    expect(apiPaths.failures('sim-admin', null)).toBe('/api/contexts/sim-admin/failures');
-    expect(apiPaths.failures('sim-admin', 'shop')).toBe('/api/contexts/sim-admin/failures?namespace=shop');
+    expect(apiPaths.failures('sim-admin', null)).toBe('/api/contexts/sim-admin/failures?form=packed');
+    expect(apiPaths.failures('sim-admin', 'shop')).toBe('/api/contexts/sim-admin/failures?namespace=shop&form=packed');
     expect(apiPaths.fixProgress('c', 'n', { kind: 'Deployment', name: 'web', after: 't', secret: 's', restartedAt: null })).toBe(
       '/api/contexts/c/namespaces/n/fixes/progress?kind=Deployment&name=web&after=t&secret=s',
     );

@@ -3,8 +3,9 @@ import type { FixFollow } from '../fix-plan';
 /** Every path of the HTTP API the UI calls (lib/kube/README.md), each name URL-encoded. */
 export const apiPaths = {
   contexts: () => '/api/contexts',
+  /** The failures in the page's form (lib/packed-failures.ts): each part that items share is sent once. */
   failures: (context: string, namespace: string | null) =>
-    `${contextPath(context)}/failures${namespace ? `?${new URLSearchParams({ namespace })}` : ''}`,
+    `${contextPath(context)}/failures?${new URLSearchParams({ ...(namespace ? { namespace } : {}), form: 'packed' })}`,
   /** The failures as server-sent events (lib/failures-stream.ts): the whole answer, then what changes. */
   failuresStream: (context: string, namespace: string | null) =>
     `${contextPath(context)}/failures/stream${namespace ? `?${new URLSearchParams({ namespace })}` : ''}`,

@@ -1,7 +1,10 @@
 // What a benchmark run times: the two baselines (kubectl, a raw paged list) and pullfix's failures answer
 // alone, under concurrent clients, after a change in the cluster, and the API requests it makes meanwhile.
 import { performance } from 'node:perf_hooks';
+import { tsImport } from 'tsx/esm/api';
 import { kubectl, simCounters, sleep } from './processes.mjs';
+
+const { unpackFailures } = await tsImport('../../lib/packed-failures.ts', import.meta.url);
 
 /** Baseline A: `kubectl get pods -A -o json`, output discarded; milliseconds. */
 export async function timeKubectl(kubeconfig, cacheDir) {
@@ -24,13 +27,17 @@ export async function timeRawList(api) {
   return performance.now() - started;
 }
 
-/** One failures answer for all namespaces, as the overview asks for it: its items and how long it took. */
+/**
+ * One failures answer for all namespaces, as the overview asks for it: in the page's packed form, unpacked by the
+ * page's own code. Its items and how long it took.
+ */
 export async function failures(app) {
   const started = performance.now();
-  const reply = await fetch(`${app.base}/api/contexts/${encodeURIComponent(app.context)}/failures`);
+  const reply = await fetch(`${app.base}/api/contexts/${encodeURIComponent(app.context)}/failures?form=packed`);
   const body = await reply.json();
   if (!reply.ok) throw new Error(`/failures answered ${reply.status}: ${JSON.stringify(body).slice(0, 300)}`);
-  return { ms: performance.now() - started, items: body.items };
+  const { items } = unpackFailures(body);
+  return { ms: performance.now() - started, items };
 }
 
 /** `clients` clients at once, each asking `requests` times in a row; every answer's time. */

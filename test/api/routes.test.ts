@@ -10,6 +10,8 @@ import { GET as getFailures } from '../../app/api/contexts/[context]/failures/ro
 import { GET as getPod } from '../../app/api/contexts/[context]/namespaces/[namespace]/pods/[pod]/route';
 import type { ApiErrorBody, ContextsResponse, FailuresResponse, PodDiagnosis } from '../../lib/api/types';
 import { reloadKubeConfig } from '../../lib/kube/config';
+import { failureId } from '../../lib/failures-stream';
+import { unpackFailures, type PackedFailures } from '../../lib/packed-failures';
 import { pointApp } from '../support/app-cluster';
 import { ADMIN, REGISTRY_PASSWORD, STRANGER, VIEWER, startSimCluster, type SimCluster } from '../kube/sim-cluster';
 
@@ -99,6 +101,28 @@ describe('GET /api/contexts/{context}/failures', () => {
     expect(new Set(shop.items.map((item) => item.namespace))).toEqual(new Set(['shop']));
     const all = (await (await failures(ADMIN.name, '?namespace=')).json()) as FailuresResponse;
     expect(all.items).toHaveLength(7);
+  });
+
+  it('answers the page\'s packed form, each shared part once, and whole items by default', async () => {
+    const [whole, packed] = await Promise.all([
+      failures(ADMIN.name).then((response) => response.json() as Promise<FailuresResponse>),
+      failures(ADMIN.name, '?form=packed').then((response) => response.json() as Promise<PackedFailures>),
+    ]);
+    expect(whole.items.every((item) => typeof item.verdict === 'object' && item.verdict !== null)).toBe(true);
+    expect(packed.items.every((item) => typeof item.verdict === 'number' && typeof item.image === 'number')).toBe(true);
+    expect(packed.parts.verdict.length).toBeLessThan(packed.items.length);
+    // The demo's kubelet retries between two reads, so what both forms must agree on is which containers fail and why.
+    const summary = (answer: FailuresResponse) => answer.items.map((item) => [failureId(item), item.verdict.code, item.image?.normalized ?? null]);
+    expect(summary(unpackFailures(packed))).toEqual(summary(whole));
+    const shop = (await (await failures(ADMIN.name, '?namespace=shop&form=packed')).json()) as PackedFailures;
+    expect(new Set(shop.items.map((item) => item.namespace))).toEqual(new Set(['shop']));
+    const full = (await (await failures(ADMIN.name, '?form=full')).json()) as FailuresResponse;
+    expect(summary(full)).toEqual(summary(whole));
+  });
+
+  it('refuses a form it does not know', async () => {
+    const body = await expectError(await failures(ADMIN.name, '?form=compact'), 400, 'invalid-input', null);
+    expect(body.error.message).toBe("form: form must be 'full' or 'packed'");
   });
 
   it('passes the viewer\'s warnings through', async () => {
