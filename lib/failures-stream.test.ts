@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ApiWarning, FailuresResponse, LiveState, PullFailure } from './api/types';
-import { applyStreamMessage, diffAnswers, failureId, sameJson, type FailuresStreamMessage } from './failures-stream';
+import {
+  applyStreamMessage,
+  diffAnswers,
+  failureId,
+  packStreamMessage,
+  sameJson,
+  unpackStreamMessage,
+  type FailuresStreamMessage,
+  type PackedStreamMessage,
+} from './failures-stream';
 import { parseImageRef } from './image-ref';
 
 /** A failing container; `message` stands for whatever a refresh can change about it. */
@@ -107,15 +116,20 @@ const anyAnswer = fc
     ),
   );
 
+/** A message as the page receives it: packed, serialized, parsed and unpacked. */
+function overTheWire(message: FailuresStreamMessage): FailuresStreamMessage {
+  return unpackStreamMessage(JSON.parse(JSON.stringify(packStreamMessage(message))) as PackedStreamMessage);
+}
+
 describe('the stream, property', () => {
-  it('applying the snapshot and then every diff gives the last answer, as a full recomputation does', () => {
+  it('applying the snapshot and then every diff, as the page receives them, gives the last answer, as a full recomputation does', () => {
     fc.assert(
       fc.property(fc.array(anyAnswer, { minLength: 1, maxLength: 8 }), (answers) => {
-        let held = applyStreamMessage(undefined, { type: 'snapshot', answer: answers[0]! });
+        let held = applyStreamMessage(undefined, overTheWire({ type: 'snapshot', answer: answers[0]! }));
         for (let index = 1; index < answers.length; index += 1) {
           const message: FailuresStreamMessage | null = diffAnswers(answers[index - 1]!, answers[index]!);
           const previous = held;
-          if (message) held = applyStreamMessage(held, message);
+          if (message) held = applyStreamMessage(held, overTheWire(message));
           const expected = answers[index]!;
           expect(held?.items).toEqual(expected.items);
           expect(held?.warnings).toEqual(expected.warnings);

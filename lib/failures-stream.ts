@@ -1,4 +1,5 @@
 import type { ApiWarning, FailuresResponse, LiveState, PullFailure } from './api/types';
+import { packFailures, packItems, unpackFailures, unpackItems, type PackedFailure, type PackedFailures, type PackedParts } from './packed-failures';
 
 /**
  * The messages of the failures stream (GET …/failures/stream), and the pure functions on both ends: the server
@@ -27,6 +28,28 @@ export interface FailuresChanges {
 }
 
 export type FailuresStreamMessage = FailuresSnapshot | FailuresChanges;
+
+/**
+ * A message as the stream sends it, in the page's packed form (lib/packed-failures.ts): the snapshot's answer
+ * packed, and the items of a change packed with the parts they share.
+ */
+export type PackedStreamMessage =
+  | { type: 'snapshot'; answer: PackedFailures }
+  | (Omit<FailuresChanges, 'upserts'> & { upserts: PackedFailure[]; parts: PackedParts });
+
+export function packStreamMessage(message: FailuresStreamMessage): PackedStreamMessage {
+  if (message.type === 'snapshot') return { type: 'snapshot', answer: packFailures(message.answer) };
+  const { upserts, ...rest } = message;
+  const { items, parts } = packItems(upserts);
+  return { ...rest, upserts: items, parts };
+}
+
+/** The message back; throws on an index that points at no part, as `unpackFailures` does. */
+export function unpackStreamMessage(message: PackedStreamMessage): FailuresStreamMessage {
+  if (message.type === 'snapshot') return { type: 'snapshot', answer: unpackFailures(message.answer) };
+  const { upserts, parts, ...rest } = message;
+  return { ...rest, upserts: unpackItems(upserts, parts) };
+}
 
 /** One failing container: a pod holds each container name once per container type. */
 export function failureId(item: Pick<PullFailure, 'namespace' | 'pod' | 'containerType' | 'container'>): string {

@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient, type UseQueryResult } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import type { FailuresResponse } from '../api/types';
-import { applyStreamMessage, type FailuresStreamMessage } from '../failures-stream';
+import { applyStreamMessage, unpackStreamMessage, type PackedStreamMessage } from '../failures-stream';
 import { failuresQuery, REFRESH_INTERVAL_MS } from './index';
 import { clusterKeys } from './keys';
 import { apiPaths } from './paths';
@@ -34,7 +34,7 @@ export function useLiveFailures(context: string, namespace: string | null): { fa
     let source: EventSource | null = null;
     let retry: ReturnType<typeof setTimeout> | null = null;
     const apply = (event: MessageEvent<string>) => {
-      const message = JSON.parse(event.data) as FailuresStreamMessage;
+      const message = unpackStreamMessage(JSON.parse(event.data) as PackedStreamMessage);
       queryClient.setQueryData<FailuresResponse>(key, (current) => applyStreamMessage(current, message));
     };
     const open = () => {

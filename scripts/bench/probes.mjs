@@ -4,7 +4,9 @@ import { performance } from 'node:perf_hooks';
 import { tsImport } from 'tsx/esm/api';
 import { kubectl, simCounters, sleep } from './processes.mjs';
 
+// The page's own unpacking, so a client here does the work a page does with what it receives.
 const { unpackFailures } = await tsImport('../../lib/packed-failures.ts', import.meta.url);
+const { unpackStreamMessage } = await tsImport('../../lib/failures-stream.ts', import.meta.url);
 
 /** Baseline A: `kubectl get pods -A -o json`, output discarded; milliseconds. */
 export async function timeKubectl(kubeconfig, cacheDir) {
@@ -147,7 +149,7 @@ async function failuresStream(app) {
           buffer = buffer.slice(end + 2);
           const data = event.split('\n').find((line) => line.startsWith('data: '));
           const type = event.split('\n').find((line) => line.startsWith('event: '))?.slice(7);
-          if (data && (type === 'snapshot' || type === 'changes')) apply(JSON.parse(data.slice(6)));
+          if (data && (type === 'snapshot' || type === 'changes')) apply(unpackStreamMessage(JSON.parse(data.slice(6))));
           settle();
         }
       }

@@ -5,7 +5,8 @@ import { proxy } from '../../proxy';
 import { GET as getFailures } from '../../app/api/contexts/[context]/failures/route';
 import { GET as getStream } from '../../app/api/contexts/[context]/failures/stream/route';
 import type { FailuresResponse } from '../../lib/api/types';
-import { applyStreamMessage, failureId, type FailuresStreamMessage } from '../../lib/failures-stream';
+import { applyStreamMessage, failureId, unpackStreamMessage, type FailuresStreamMessage, type PackedStreamMessage } from '../../lib/failures-stream';
+import type { PackedFailures } from '../../lib/packed-failures';
 import { cacheRegistry } from '../../lib/kube/cache';
 import { reloadKubeConfig } from '../../lib/kube/config';
 import type { ObjectStore } from '../../sim/testing';
@@ -29,7 +30,10 @@ afterAll(async () => {
 interface StreamEvent {
   id: string | null;
   event: string;
+  /** A snapshot or changes unpacked, as the page applies them; anything else as sent. */
   data: unknown;
+  /** The data as sent. */
+  sent: unknown;
 }
 
 /** An open stream as a browser's EventSource reads it: events parsed as they arrive, and a way to hang up. */
@@ -54,7 +58,12 @@ async function openStream(context: string, options: { query?: string; lastEventI
           const block = pending.slice(0, end);
           pending = pending.slice(end + 2);
           const fields = new Map(block.split('\n').filter((line) => !line.startsWith(':')).map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 2)]));
-          if (fields.has('data')) events.push({ id: fields.get('id') ?? null, event: fields.get('event') ?? 'message', data: JSON.parse(fields.get('data')!) });
+          if (fields.has('data')) {
+            const event = fields.get('event') ?? 'message';
+            const sent: unknown = JSON.parse(fields.get('data')!);
+            const data = event === 'snapshot' || event === 'changes' ? unpackStreamMessage(sent as PackedStreamMessage) : sent;
+            events.push({ id: fields.get('id') ?? null, event, data, sent });
+          }
           end = pending.indexOf('\n\n');
         }
       }
@@ -91,9 +100,14 @@ describe('GET /api/contexts/{context}/failures/stream', () => {
     const [snapshot] = await waitUntil(() => stream.events.length > 0 && stream.events, { what: 'the first event' });
     expect(snapshot).toMatchObject({ event: 'snapshot', id: expect.stringMatching(/^[0-9a-f]{8}-\d+$/) });
     expect(ids(held(stream.events))).toEqual(ids(await failuresNow()));
+    // Sent in the page's packed form: the demo's failing containers share verdicts.
+    const packed = (snapshot!.sent as { answer: PackedFailures }).answer;
+    expect(packed.items.every((item) => typeof item.verdict === 'number')).toBe(true);
+    expect(packed.parts.verdict.length).toBeLessThan(packed.items.length);
 
     endFailure(cluster.store, 'shop', 'web-7d4b9c8f6d-x2x9k');
     const change = await waitUntil(() => stream.events.find((event) => event.event === 'changes'), { what: 'a change' });
+    expect((change.sent as { parts: unknown }).parts).toBeDefined();
     const { removals, upserts } = change.data as { removals: string[]; upserts: FailuresResponse['items'] };
     expect(removals.length).toBeGreaterThan(0);
     expect(removals.every((id) => id.startsWith('shop/web-7d4b9c8f6d-x2x9k/'))).toBe(true);

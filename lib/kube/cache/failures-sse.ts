@@ -1,5 +1,6 @@
 import 'server-only';
 
+import { packStreamMessage } from '../../failures-stream';
 import { API_CACHE_CONTROL } from '../../security/headers';
 import { clientsFor } from '../config';
 import { assertNamespaceExists } from '../namespace-check';
@@ -122,7 +123,20 @@ function closeOnShutdown(): void {
   }
 }
 
+/**
+ * Every stream on a feed gets the same message, and every page that opens gets the same snapshot until the answer
+ * changes: each is packed and serialized once, for the first stream that sends it.
+ */
+const serialized = new WeakMap<object, string>();
+
 function serialize(event: FeedEvent): string {
-  if ('message' in event) return `id: ${event.id}\nevent: ${event.message.type}\ndata: ${JSON.stringify(event.message)}\n\n`;
-  return `event: outage\ndata: ${JSON.stringify(event.outage)}\n\n`;
+  if (!('message' in event)) return `event: outage\ndata: ${JSON.stringify(event.outage)}\n\n`;
+  const { message } = event;
+  const key = message.type === 'snapshot' ? message.answer : message;
+  let data = serialized.get(key);
+  if (data === undefined) {
+    data = JSON.stringify(packStreamMessage(message));
+    serialized.set(key, data);
+  }
+  return `id: ${event.id}\nevent: ${message.type}\ndata: ${data}\n\n`;
 }

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic';
 
 /**
  * GET /api/contexts/{context}/failures/stream?namespace=: the failures as server-sent events (the whole answer,
- * then what changes). Errors before the first event are the API's one JSON error shape.
+ * then what changes), in the page's packed form. Errors before the first event are the API's one JSON error shape.
  */
 export async function GET(request: NextRequest, { params }: { params: Promise<{ context: string }> }): Promise<Response> {
   try {
