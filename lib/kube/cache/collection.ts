@@ -1,6 +1,7 @@
 import 'server-only';
 
-import { setFlagsFromString } from 'node:v8';
+import { performance } from 'node:perf_hooks';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
 
 /** What a collection needs of V8: its collector (`gc`, present under --expose-gc) and its flags. */
 export interface Collector {
@@ -28,6 +29,69 @@ export function collectDroppedCache(
   if (!collector) return;
   collector.gc();
   later(() => compactingCollection(collector), QUIET_COLLECTION_MS);
+}
+
+/** How often the server checks whether a spell of work has ended. */
+export const QUIET_CHECK_MS = 1_000;
+/** The share of a check's interval the event loop may have worked for the server to count as quiet. */
+export const QUIET_UTILIZATION = 0.05;
+/** How far the heap must have grown since it last rested for a quiet server to give it back. */
+export const QUIET_GROWTH_BYTES = 32 * 1_048_576;
+
+/** The heap's size as V8 has it committed (`total_heap_size`). */
+export type HeapSize = () => number;
+
+/**
+ * After a spell of work, the heap it grew: V8 collects the old generation only when it reaches a limit set at the
+ * last collection, and Node has no collection on idle, so a server that served ten polling clients kept what they
+ * left (at 10,000 pods, RSS 330 and 339 MB two seconds after twenty clients left, in two runs, and 229 in a third,
+ * by where V8's own collections happened to fall). Each check is told how busy the event loop was since the last:
+ * the first quiet check after a busy one, when the heap is more than QUIET_GROWTH_BYTES above where it last rested,
+ * runs one compacting collection (about 150 ms there, on a server with nothing to do) and marks the new rest.
+ * One per quiet spell: a server that stays quiet is not collected again.
+ */
+export class QuietCollection {
+  private busy = false;
+  private rest: number;
+
+  constructor(
+    private readonly collector: Collector,
+    private readonly heapSize: HeapSize,
+  ) {
+    this.rest = heapSize();
+  }
+
+  /** `utilization`: the share of the time since the last check the event loop worked. True when it collected. */
+  check(utilization: number): boolean {
+    const size = this.heapSize();
+    // V8 may have given memory back by itself: growth counts from the lowest the heap was.
+    this.rest = Math.min(this.rest, size);
+    if (utilization >= QUIET_UTILIZATION) {
+      this.busy = true;
+      return false;
+    }
+    if (!this.busy) return false;
+    this.busy = false;
+    if (size - this.rest < QUIET_GROWTH_BYTES) return false;
+    compactingCollection(this.collector);
+    this.rest = this.heapSize();
+    return true;
+  }
+}
+
+/**
+ * Checks for quiet every QUIET_CHECK_MS on a timer that does not keep the process alive; without `gc` (a server not
+ * started by scripts/serve.mjs) nothing.
+ */
+export function collectWhenQuiet(collector: Collector | null = exposedCollector()): void {
+  if (!collector) return;
+  const quiet = new QuietCollection(collector, () => getHeapStatistics().total_heap_size);
+  let last = performance.eventLoopUtilization();
+  setInterval(() => {
+    const now = performance.eventLoopUtilization();
+    quiet.check(performance.eventLoopUtilization(now, last).utilization);
+    last = performance.eventLoopUtilization();
+  }, QUIET_CHECK_MS).unref();
 }
 
 /**

@@ -7,7 +7,7 @@ import { listPullFailures, VERIFY_WAIT_MS } from '../failures';
 import { verifyItems } from '../verification/verify-items';
 import { cachedItemCredentials, cachedSecretsElsewhere } from './failures-from-lists';
 import type { ClusterLists } from './cluster-lists';
-import { collectDroppedCache } from './collection';
+import { collectDroppedCache, collectWhenQuiet } from './collection';
 import { ContextCache, type CacheHealth, type ContextCacheOptions } from './context-cache';
 import { FailuresFeed } from './failures-feed';
 import { SharedAnswers } from './shared-answers';
@@ -216,7 +216,10 @@ export function liveState(cache: ContextCache): LiveState {
 /** Kept on globalThis: the production build may load this module once per route bundle, and all share one registry. */
 const SHARED = Symbol.for('pullfix.cacheRegistry');
 
-/** The server's one registry, with its idle sweep on a timer that does not keep the process alive. */
+/**
+ * The server's one registry, with its idle sweep on a timer that does not keep the process alive, and the collection
+ * that gives back what a spell of work left once the server is quiet.
+ */
 export function cacheRegistry(): CacheRegistry {
   const holder = globalThis as { [SHARED]?: CacheRegistry };
   if (!holder[SHARED]) {
@@ -227,6 +230,7 @@ export function cacheRegistry(): CacheRegistry {
     setInterval(() => {
       if (registry.sweep() > 0) collectDroppedCache();
     }, Math.min(SWEEP_INTERVAL_MS, idleMs)).unref();
+    collectWhenQuiet();
     holder[SHARED] = registry;
   }
   return holder[SHARED];
