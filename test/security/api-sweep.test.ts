@@ -172,6 +172,8 @@ describe('malformed input gets a 4xx with a clear message', () => {
     const cases: [string, Record<string, string>][] = [
       ['/api/contexts/[context]/failures', { namespace: '../kube-system' }],
       ['/api/contexts/[context]/failures', { namespace: 'A'.repeat(70) }],
+      ['/api/contexts/[context]/failures', { form: 'compact' }],
+      ['/api/contexts/[context]/failures', { form: 'packed'.repeat(2_000) }],
       ['/api/contexts/[context]/namespaces/[namespace]/fixes/options', {}],
       ['/api/contexts/[context]/namespaces/[namespace]/fixes/options', { pod: '../x', container: 'web' }],
       ['/api/contexts/[context]/namespaces/[namespace]/fixes/progress', { kind: 'Secret', name: 'x', after: '2024-01-01T00:00:00Z' }],
@@ -241,6 +243,8 @@ describe('no secret value of the demo scenario leaves the server', () => {
     const failures = await record('failures', call(route('/api/contexts/[context]/failures'), { params: { context: admin } }));
     expect(failures.status).toBe(200);
     await record('failures as viewer', call(route('/api/contexts/[context]/failures'), { params: { context: 'sim-viewer' } }));
+    const packed = await record('failures, packed', call(route('/api/contexts/[context]/failures'), { params: { context: admin }, query: { form: 'packed' } }));
+    expect(packed.status).toBe(200);
     const items = (failures.json as FailuresResponse).items;
     expect(items.length).toBeGreaterThan(10);
 
