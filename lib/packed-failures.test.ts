@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ApiError } from './api/errors';
 import type { FailuresResponse, PullFailure } from './api/types';
 import { parseImageRef } from './image-ref';
 import { packFailures, SHARED_PARTS, unpackFailures, type PackedFailures } from './packed-failures';
@@ -111,6 +112,15 @@ describe('unpackFailures', () => {
     ['not a whole number', 0.5],
   ])('refuses an index %s, naming the part', (_case, index) => {
     const broken = { ...packed, items: [{ ...packed.items[0]!, verdict: index }] };
-    expect(() => unpackFailures(broken)).toThrow(`the packed failures answer has no verdict at index ${index}`);
+    expect(() => unpackFailures(broken)).toThrow(
+      new ApiError('cluster-error', 502, `this page cannot read the pullfix server's failures answer (it has no verdict at index ${index}): reload the page`),
+    );
+  });
+
+  it('says so when the answer is whole items, as a server older than the page sends', () => {
+    const whole = unpackFailures(packed);
+    expect(() => unpackFailures(whole as unknown as PackedFailures)).toThrow(/\(its items are not packed\): reload the page$/);
+    const wholeParts = { ...whole, parts: packed.parts } as unknown as PackedFailures;
+    expect(() => unpackFailures(wholeParts)).toThrow(/\(it has no image at index object\)/);
   });
 });

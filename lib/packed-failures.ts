@@ -1,3 +1,4 @@
+import { ApiError } from './api/errors';
 import type { FailuresResponse, PullFailure } from './api/types';
 
 /**
@@ -34,8 +35,9 @@ export function packFailures(answer: FailuresResponse): PackedFailures {
 }
 
 /**
- * The whole answer back. Throws on an index that points at no part: a packed answer is only ever read whole, and
- * an item with a hole in it would show a row that lies.
+ * The whole answer back. Throws an ApiError on an answer that is not packed, or on an index that points at no part:
+ * a packed answer is only ever read whole, and an item with a hole in it would show a row that lies. The likely
+ * cause is a page and a server of different versions, which a reload mends.
  */
 export function unpackFailures(packed: PackedFailures): FailuresResponse {
   const { items, parts, ...rest } = packed;
@@ -58,6 +60,7 @@ export function packItems(items: readonly PullFailure[]): { items: PackedFailure
 
 /** The items back, each shared part one object; throws as `unpackFailures` does. */
 export function unpackItems(items: readonly PackedFailure[], parts: PackedParts): PullFailure[] {
+  if (typeof parts !== 'object' || parts === null) throw unreadable('its items are not packed');
   return items.map((item) => {
     const whole: Record<string, unknown> = { ...item };
     for (const part of SHARED_PARTS) whole[part] = partAt<unknown>(parts[part], item[part], part);
@@ -65,11 +68,15 @@ export function unpackItems(items: readonly PackedFailure[], parts: PackedParts)
   });
 }
 
-function partAt<T>(values: readonly T[], index: number, part: SharedPart): T {
-  if (!Number.isInteger(index) || index < 0 || index >= values.length) {
-    throw new Error(`the packed failures answer has no ${part} at index ${index}`);
+function partAt<T>(values: readonly T[] | undefined, index: number, part: SharedPart): T {
+  if (!values || !Number.isInteger(index) || index < 0 || index >= values.length) {
+    throw unreadable(`it has no ${part} at index ${typeof index === 'number' ? index : typeof index}`);
   }
   return values[index]!;
+}
+
+function unreadable(why: string): ApiError {
+  return new ApiError('cluster-error', 502, `this page cannot read the pullfix server's failures answer (${why}): reload the page`);
 }
 
 /** Distinct values in first-seen order; two values are the same when they serialize alike. */
