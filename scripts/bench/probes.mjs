@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { tsImport } from 'tsx/esm/api';
 import { kubectl, simCounters, sleep } from './processes.mjs';
 
-// The page's own unpacking, so a client here does the work a page does with what it receives.
+// The page's own paths and unpacking, so a client here asks as a page does and does the work it does.
+const { apiPaths } = await tsImport('../../lib/queries/paths.ts', import.meta.url);
 const { unpackFailures } = await tsImport('../../lib/packed-failures.ts', import.meta.url);
 const { unpackStreamMessage } = await tsImport('../../lib/failures-stream.ts', import.meta.url);
 
@@ -35,7 +36,7 @@ export async function timeRawList(api) {
  */
 export async function failures(app) {
   const started = performance.now();
-  const reply = await fetch(`${app.base}/api/contexts/${encodeURIComponent(app.context)}/failures?form=packed`);
+  const reply = await fetch(`${app.base}${apiPaths.failures(app.context, null)}`);
   const body = await reply.json();
   if (!reply.ok) throw new Error(`/failures answered ${reply.status}: ${JSON.stringify(body).slice(0, 300)}`);
   const { items } = unpackFailures(body);
@@ -119,7 +120,7 @@ export async function changeLatencies(app, kubeconfig, cacheDir, changes) {
  */
 async function failuresStream(app) {
   const aborted = new AbortController();
-  const reply = await fetch(`${app.base}/api/contexts/${encodeURIComponent(app.context)}/failures/stream`, { signal: aborted.signal });
+  const reply = await fetch(`${app.base}${apiPaths.failuresStream(app.context, null)}`, { signal: aborted.signal });
   if (!reply.ok || !reply.body) throw new Error(`/failures/stream answered ${reply.status}`);
   const items = new Map();
   let waiters = [];
