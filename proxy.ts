@@ -1,5 +1,6 @@
 import { NextResponse, type NextRequest } from 'next/server';
 import { ApiError } from './lib/api/errors';
+import { nextLoopTurn } from './lib/loop-turn';
 import { ACCESS_COOKIE, ACCESS_TOKEN_ENV, decideAccess, isAccessToken, TOKEN_FIELD, type AccessDecision } from './lib/security/access';
 import { declaresTooLarge, readBounded, tooLargeMessage } from './lib/security/bounded-body';
 import { CSRF_COOKIE, readCookie } from './lib/security/csrf';
@@ -12,13 +13,15 @@ import { signInPage } from './lib/security/sign-in-page';
 const MAX_SIGN_IN_BYTES = 4 * 1024;
 
 /**
- * Runs before every request, pages, API and static files alike (Next 16's proxy, formerly middleware): the Host
+ * Runs before every request, pages, API and static files alike (Next 16's proxy, formerly middleware). It waits a
+ * turn of the loop first, so that requests are served in the order they came (lib/loop-turn.ts); then the Host
  * allowlist that stops DNS rebinding, the access-token gate decided from the client's real address, the body
  * bound, then the CSP with a fresh nonce (set on the request too, which is where Next reads it to stamp its own
  * scripts), the other security headers, and the CSRF cookie mutations echo back. Answers that set a cookie or
  * carry an error are never cached.
  */
 export async function proxy(request: NextRequest): Promise<Response> {
+  await nextLoopTurn();
   const nonce = newNonce();
   const csp = contentSecurityPolicy(nonce, process.env.NODE_ENV === 'development');
   const response = await answer(request, nonce, csp);
