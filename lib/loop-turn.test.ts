@@ -11,15 +11,17 @@ afterEach(async () => {
 });
 
 describe('nextLoopTurn', () => {
-  it('resolves after the loop has read what became readable during an I/O callback, where one immediate does not', async () => {
+  it('resolves after the loop has polled for I/O again, where one immediate does not', async () => {
     const trigger = await connectedPair();
-    const later = await connectedPair();
+    // Not read until resumed: its bytes wait in the kernel, sent before the trigger's, so surely there when it fires.
+    const waiting = await connectedPair({ pauseOnConnect: true });
+    waiting.client.write('waiting');
     const order: string[] = [];
     await new Promise<void>((done) => {
-      // In a socket's data callback the loop is running I/O callbacks: what becomes readable now is read at its next poll.
+      // In a data callback the loop is running I/O callbacks; a socket it starts reading now is read at its next poll.
       trigger.accepted.once('data', () => {
-        later.accepted.once('data', () => order.push('read at the next poll'));
-        later.client.write('arrived during the callback');
+        waiting.accepted.once('data', () => order.push('read at the next poll'));
+        waiting.accepted.resume();
         setImmediate(() => order.push('one immediate'));
         void nextLoopTurn().then(() => {
           order.push('next loop turn');
@@ -32,8 +34,8 @@ describe('nextLoopTurn', () => {
   });
 });
 
-async function connectedPair(): Promise<{ client: net.Socket; accepted: net.Socket }> {
-  const server = net.createServer();
+async function connectedPair(options: net.ServerOpts = {}): Promise<{ client: net.Socket; accepted: net.Socket }> {
+  const server = net.createServer(options);
   servers.push(server);
   const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
