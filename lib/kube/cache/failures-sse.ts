@@ -5,7 +5,7 @@ import { API_CACHE_CONTROL } from '../../security/headers';
 import { clientsFor } from '../config';
 import { assertNamespaceExists } from '../namespace-check';
 import type { FeedEvent } from './failures-feed';
-import { cacheRegistry } from './index';
+import { cacheRegistry, packedAnswerJson } from './index';
 
 /**
  * Headers of the failures stream: never stored by a cache, never compressed or buffered by a proxy in between
@@ -135,7 +135,8 @@ function serialize(event: FeedEvent): string {
   const key = message.type === 'snapshot' ? message.answer : message;
   let data = serialized.get(key);
   if (data === undefined) {
-    data = JSON.stringify(packStreamMessage(message));
+    // The snapshot as packStreamMessage writes it, around the answer's packed JSON that the polls send too.
+    data = message.type === 'snapshot' ? `{"type":"snapshot","answer":${packedAnswerJson(message.answer)}}` : JSON.stringify(packStreamMessage(message));
     serialized.set(key, data);
   }
   return `id: ${event.id}\nevent: ${message.type}\ndata: ${data}\n\n`;

@@ -45,9 +45,24 @@ export class SharedFailures {
   constructor(readonly answer: FailuresResponse) {}
 
   json(form: FailuresForm): Buffer {
-    if (form === 'packed') return (this.packed ??= Buffer.from(JSON.stringify(packFailures(this.answer))));
+    if (form === 'packed') return (this.packed ??= Buffer.from(packedAnswerJson(this.answer)));
     return (this.whole ??= Buffer.from(JSON.stringify(this.answer)));
   }
+}
+
+const packedAnswers = new WeakMap<FailuresResponse, string>();
+
+/**
+ * The answer packed and serialized, once per answer: a page that opens asks for the answer and opens the stream,
+ * whose snapshot is the same answer (the feed reads it through `failures`), so both send these characters.
+ */
+export function packedAnswerJson(answer: FailuresResponse): string {
+  let json = packedAnswers.get(answer);
+  if (json === undefined) {
+    json = JSON.stringify(packFailures(answer));
+    packedAnswers.set(answer, json);
+  }
+  return json;
 }
 
 /**
