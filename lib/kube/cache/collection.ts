@@ -91,7 +91,7 @@ export function collectWhenQuiet(collector: Collector | null = exposedCollector(
   setInterval(() => {
     const now = performance.eventLoopUtilization();
     quiet.check(performance.eventLoopUtilization(now, last).utilization);
-    last = performance.eventLoopUtilization();
+    last = now;
   }, QUIET_CHECK_MS).unref();
 }
 
